@@ -26,6 +26,11 @@ public sealed interface Command {
         public static Client of(long session, Request request) {
             return new Client(session, NO_BACKEND, 0, 0, request);
         }
+
+        /** A request from a proxy backend slot (or {@link #NO_BACKEND}), without deduplication. */
+        public static Client ofBackend(long session, int backendId, Request request) {
+            return new Client(session, backendId, 0, 0, request);
+        }
     }
 
     /**

@@ -1,0 +1,68 @@
+# Shared by the bin/ scripts: where things are, building the jar on first use, starting and
+# stopping processes by pid. Source it; it defines functions only.
+
+MGTM_HOME=${MGTM_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+MGTM_JAR=${MGTM_JAR:-$MGTM_HOME/java/target/mgtm.jar}
+MGTM_JAVA=${JAVA:-java}
+MGTM_JAVA_OPTS=${MGTM_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC}
+
+mgtm_die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 1
+}
+
+# Builds the jar when it is missing or older than any source file.
+mgtm_ensure_jar() {
+  if [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java/src/main" "$MGTM_HOME/java/pom.xml" -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || mgtm_die "Maven (mvn) is needed to build $MGTM_JAR"
+  echo "building $MGTM_JAR ..." >&2
+  (cd "$MGTM_HOME/java" && mvn -q -B -DskipTests package) || mgtm_die "build failed"
+}
+
+# Runs an mgtm subcommand in the foreground: mgtm_run server -D dir ...
+mgtm_run() {
+  mgtm_ensure_jar
+  # shellcheck disable=SC2086
+  exec "$MGTM_JAVA" $MGTM_JAVA_OPTS -Dorg.slf4j.simpleLogger.showDateTime=true \
+    -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd\'T\'HH:mm:ss.SSS -jar "$MGTM_JAR" "$@"
+}
+
+# Starts an mgtm subcommand in the background, logging to $1 and writing its pid to $2.
+mgtm_spawn() {
+  local log=$1 pidfile=$2
+  shift 2
+  mgtm_ensure_jar
+  # shellcheck disable=SC2086
+  "$MGTM_JAVA" $MGTM_JAVA_OPTS -Dorg.slf4j.simpleLogger.showDateTime=true \
+    -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd\'T\'HH:mm:ss.SSS -jar "$MGTM_JAR" "$@" >>"$log" 2>&1 &
+  echo $! >"$pidfile"
+}
+
+# Waits until a line matching $2 appears in log $1, or the process of pidfile $3 dies; $4 seconds at most.
+mgtm_wait_for_line() {
+  local log=$1 pattern=$2 pidfile=$3 limit=${4:-30} waited=0
+  while ! grep -q -- "$pattern" "$log" 2>/dev/null; do
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$log" >&2; mgtm_die "process $(cat "$pidfile") exited"; }
+    [ "$waited" -ge $((limit * 10)) ] && { tail -20 "$log" >&2; mgtm_die "timed out waiting for '$pattern' in $log"; }
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+# Stops the process whose pid is in $1 (SIGTERM, then SIGKILL after $2 seconds), and removes the pidfile.
+mgtm_stop_pidfile() {
+  local pidfile=$1 grace=${2:-10} pid i
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null
+    for ((i = 0; i < grace * 10; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  fi
+  rm -f "$pidfile"
+}

@@ -1,0 +1,67 @@
+package org.mgtm.bench;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.mgtm.protocol.WireFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mgtm bench}: the pgbench-shaped GTM load generator (bin/mgtm-bench). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "pgbench-shaped load over the Postgres-XC 0.9.2 GTM protocol: each client loops "
+                + "begin + GXID, k snapshots, commit. Works against mgtm, an XC gtm or an XC gtm_proxy.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--host"}, defaultValue = "127.0.0.1", description = "GTM host (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "6666", description = "GTM port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = {"-c", "--clients"}, defaultValue = "8", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = {"-T", "--duration"}, defaultValue = "10", description = "Seconds to run (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = {"-k", "--snapshots"}, defaultValue = "5",
+            description = "Snapshots per transaction (default: ${DEFAULT-VALUE}, as pgbench TPC-B through XC).")
+    int snapshots;
+
+    @Option(names = "--proxy-framing",
+            description = "Connect as gtm_proxy workers (isproxy=1) and send the clients' requests grouped in MULTI "
+                    + "requests, as gtm_proxy does.")
+    boolean proxyFraming;
+
+    @Option(names = "--proxy-connections", defaultValue = "2",
+            description = "Proxy-framed connections the clients share (gtm_proxy -n; default: ${DEFAULT-VALUE}).")
+    int proxyConnections;
+
+    @Option(names = "--host-order", defaultValue = "little", description = "Host byte order of the GTM: little or big.")
+    String hostOrder;
+
+    @Option(names = "--csv", description = "Write the per-second timeline to this CSV file.")
+    Path csv;
+
+    @Option(names = {"-q", "--quiet"}, description = "No per-second lines.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        ByteOrder order = "big".equals(hostOrder) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        BenchSettings settings = new BenchSettings(new InetSocketAddress(host, port), clients, seconds, snapshots,
+                proxyFraming, proxyConnections, new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH), !quiet);
+        System.out.printf(Locale.ROOT, "mgtm-bench: %s:%d, %d clients, %s, %d snapshots per transaction, %d s%n",
+                host, port, clients, proxyFraming ? "proxy framing on " + proxyConnections + " connections" : "direct",
+                snapshots, seconds);
+        BenchResult result = new BenchRun(settings, System.out).run();
+        result.printSummary(System.out);
+        if (csv != null) {
+            result.writeCsv(csv);
+            System.out.println("timeline written to " + csv);
+        }
+        return result.transactions() > 0 ? 0 : 1;
+    }
+}

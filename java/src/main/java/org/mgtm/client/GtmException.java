@@ -1,0 +1,31 @@
+package org.mgtm.client;
+
+/** A GTM answered a request with an 'E' error, or the connection to it failed. */
+public class GtmException extends RuntimeException {
+    private final String severity;
+
+    public GtmException(String severity, String message) {
+        super(severity + ": " + message);
+        this.severity = severity;
+    }
+
+    public GtmException(String message, Throwable cause) {
+        super(message, cause);
+        this.severity = null;
+    }
+
+    /** The connection failed: no answer came. */
+    public static GtmException lost(String message) {
+        return new GtmException(message, (Throwable) null);
+    }
+
+    /** The 'E' answer's severity (ERROR, FATAL, ERROR2), or null when the connection failed. */
+    public String severity() {
+        return severity;
+    }
+
+    /** True when no answer came at all: the outcome of the request is unknown. */
+    public boolean isConnectionFailure() {
+        return severity == null;
+    }
+}

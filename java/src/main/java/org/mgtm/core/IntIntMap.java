@@ -31,6 +31,9 @@ final class IntIntMap {
     }
 
     int get(int key) {
+        if (key == 0) {
+            return MISSING;
+        }
         for (int i = home(key); ; i = (i + 1) & mask) {
             int k = keys[i];
             if (k == key) {
@@ -67,6 +70,9 @@ final class IntIntMap {
 
     /** Removes {@code key}; returns its value or {@link #MISSING}. */
     int remove(int key) {
+        if (key == 0) {
+            return MISSING;
+        }
         int i = home(key);
         while (keys[i] != key) {
             if (keys[i] == 0) {

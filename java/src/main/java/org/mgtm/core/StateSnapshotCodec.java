@@ -194,7 +194,7 @@ final class StateSnapshotCodec {
             throw new IOException("next GXID " + Gxids.toString(m.nextGxid) + " is not normal");
         }
         m.latestCompleted = in.readInt();
-        m.txns.restoreLastHandle(in.readInt());
+        int lastHandle = in.readInt();
         int txnCount = in.readInt();
         if (txnCount < 0 || txnCount > limits.maxTransactions()) {
             throw new IOException(txnCount + " transactions, the limit is " + limits.maxTransactions());
@@ -222,6 +222,7 @@ final class StateSnapshotCodec {
             }
             m.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
         }
+        m.txns.restoreLastHandle(lastHandle);
         int seqCount = ResponseCodec.readLength(in);
         SequenceKey previous = null;
         for (int i = 0; i < seqCount; i++) {

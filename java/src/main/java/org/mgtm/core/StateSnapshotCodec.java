@@ -1,0 +1,257 @@
+package org.mgtm.core;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.mgtm.protocol.Response;
+import org.mgtm.protocol.SequenceKey;
+
+/**
+ * The binary state snapshot of a {@link GtmStateMachine}. Big-endian throughout:
+ *
+ * <pre>
+ * int    magic 0x4D47544D ("MGTM")
+ * int    format version (1)
+ * int    body length in bytes
+ * body:
+ *   long appliedIndex
+ *   int  nextGxid, latestCompleted, lastHandle (-1 = none yet)
+ *   int  transaction count, then in begin order:
+ *        int handle, int gxid, byte state, int isolation, bool readOnly, long owner, int backend,
+ *        bool vacuum, int xmin, int node count (-1 = not prepared), int node ids...
+ *   int  sequence count, then sorted by key:
+ *        int key length, key bytes, long value, start, increment, min, max, bool cycle, bool called
+ *   int  session count, then sorted by id:
+ *        long id, long floor, int reply count, then ascending: long request number, tagged reply
+ *        (see {@link ResponseCodec})
+ *   long sequenceChanges, long preparedChanges
+ * int    CRC32C of every byte above (magic included)
+ * </pre>
+ *
+ * Nothing depends on hash order, so equal states give equal bytes.
+ */
+final class StateSnapshotCodec {
+    static final int MAGIC = 0x4D47544D;
+    static final int VERSION = 1;
+    /** Bodies are read in chunks of this size, so a corrupt length cannot allocate much before EOF. */
+    private static final int CHUNK = 64 * 1024;
+    private static final int MAX_NODES = 1 << 16;
+
+    private StateSnapshotCodec() {
+    }
+
+    static byte[] encode(GtmStateMachine m, long appliedIndex) {
+        try {
+            ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(256);
+            DataOutputStream body = new DataOutputStream(bodyBytes);
+            body.writeLong(appliedIndex);
+            body.writeInt(m.nextGxid);
+            body.writeInt(m.latestCompleted);
+            TransactionTable t = m.txns;
+            body.writeInt(t.lastHandle());
+            body.writeInt(t.count());
+            for (int s = t.head(); s != TransactionTable.NONE; s = t.next(s)) {
+                body.writeInt(s);
+                body.writeInt(t.gxid(s));
+                body.writeByte(t.state(s));
+                body.writeInt(t.isolation(s));
+                body.writeBoolean(t.readOnly(s));
+                body.writeLong(t.owner(s));
+                body.writeInt(t.backend(s));
+                body.writeBoolean(t.vacuum(s));
+                body.writeInt(t.xmin(s));
+                int[] nodes = t.nodes(s);
+                body.writeInt(nodes == null ? -1 : nodes.length);
+                if (nodes != null) {
+                    for (int n : nodes) {
+                        body.writeInt(n);
+                    }
+                }
+            }
+            List<Sequence> seqs = m.sequences.sorted();
+            body.writeInt(seqs.size());
+            for (Sequence q : seqs) {
+                ResponseCodec.writeKey(body, q.key);
+                body.writeLong(q.value);
+                body.writeLong(q.start);
+                body.writeLong(q.increment);
+                body.writeLong(q.min);
+                body.writeLong(q.max);
+                body.writeBoolean(q.cycle);
+                body.writeBoolean(q.called);
+            }
+            List<SessionTable.Session> sessions = m.sessions.sorted();
+            body.writeInt(sessions.size());
+            for (SessionTable.Session s : sessions) {
+                body.writeLong(s.id);
+                body.writeLong(s.floor);
+                body.writeInt(s.size());
+                for (int i = 0; i < s.size(); i++) {
+                    body.writeLong(s.requestNoAt(i));
+                    ResponseCodec.write(body, s.replyAt(i));
+                }
+            }
+            body.writeLong(m.sequences.changes());
+            body.writeLong(m.preparedChanges);
+            body.flush();
+
+            ByteArrayOutputStream all = new ByteArrayOutputStream(bodyBytes.size() + 16);
+            DataOutputStream out = new DataOutputStream(all);
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeInt(bodyBytes.size());
+            bodyBytes.writeTo(out);
+            out.flush();
+            CRC32C crc = new CRC32C();
+            byte[] bytes = all.toByteArray();
+            crc.update(bytes, 0, bytes.length);
+            out.writeInt((int) crc.getValue());
+            return all.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory stream failed", e);
+        }
+    }
+
+    static GtmStateMachine.Restored decode(DataInput in, CoreLimits limits) throws IOException {
+        byte[] body;
+        CRC32C crc = new CRC32C();
+        try {
+            int magic = in.readInt();
+            if (magic != MAGIC) {
+                throw new IOException(String.format("not an mgtm state snapshot (magic 0x%08X)", magic));
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new IOException("unsupported state snapshot version " + version + " (this build reads "
+                        + VERSION + ")");
+            }
+            int length = in.readInt();
+            if (length < 0) {
+                throw new IOException("corrupt state snapshot: negative body length " + length);
+            }
+            body = readBody(in, length);
+            byte[] header = new byte[12];
+            putInt(header, 0, magic);
+            putInt(header, 4, version);
+            putInt(header, 8, length);
+            crc.update(header, 0, header.length);
+            crc.update(body, 0, body.length);
+            int stored = in.readInt();
+            if (stored != (int) crc.getValue()) {
+                throw new IOException(String.format("corrupt state snapshot: CRC32C 0x%08X, expected 0x%08X",
+                        (int) crc.getValue(), stored));
+            }
+        } catch (EOFException e) {
+            throw new IOException("truncated state snapshot", e);
+        }
+        try {
+            DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
+            GtmStateMachine.Restored restored = decodeBody(b, limits);
+            if (b.available() != 0) {
+                throw new IOException(b.available() + " unexpected bytes at the end of the body");
+            }
+            return restored;
+        } catch (EOFException e) {
+            throw new IOException("corrupt state snapshot: body ends early", e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IOException("corrupt state snapshot: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IOException("corrupt state snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readBody(DataInput in, int length) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(length, CHUNK));
+        byte[] chunk = new byte[Math.min(length, CHUNK)];
+        for (int left = length; left > 0; ) {
+            int n = Math.min(left, chunk.length);
+            in.readFully(chunk, 0, n);
+            out.write(chunk, 0, n);
+            left -= n;
+        }
+        return out.toByteArray();
+    }
+
+    private static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    private static GtmStateMachine.Restored decodeBody(DataInputStream in, CoreLimits limits) throws IOException {
+        GtmStateMachine m = new GtmStateMachine(limits);
+        long appliedIndex = in.readLong();
+        m.nextGxid = in.readInt();
+        if (!Gxids.isNormal(m.nextGxid)) {
+            throw new IOException("next GXID " + Gxids.toString(m.nextGxid) + " is not normal");
+        }
+        m.latestCompleted = in.readInt();
+        int lastHandle = in.readInt();
+        int txnCount = in.readInt();
+        if (txnCount < 0 || txnCount > limits.maxTransactions()) {
+            throw new IOException(txnCount + " transactions, the limit is " + limits.maxTransactions());
+        }
+        for (int i = 0; i < txnCount; i++) {
+            int handle = in.readInt();
+            int gxid = in.readInt();
+            int state = in.readByte();
+            int isolation = in.readInt();
+            boolean readOnly = in.readBoolean();
+            long owner = in.readLong();
+            int backend = in.readInt();
+            boolean vacuum = in.readBoolean();
+            int xmin = in.readInt();
+            int nodeCount = in.readInt();
+            if (nodeCount < -1 || nodeCount > MAX_NODES) {
+                throw new IOException("bad node count " + nodeCount);
+            }
+            int[] nodes = null;
+            if (nodeCount >= 0) {
+                nodes = new int[nodeCount];
+                for (int n = 0; n < nodeCount; n++) {
+                    nodes[n] = in.readInt();
+                }
+            }
+            m.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
+        }
+        m.txns.restoreLastHandle(lastHandle);
+        int seqCount = ResponseCodec.readLength(in);
+        SequenceKey previous = null;
+        for (int i = 0; i < seqCount; i++) {
+            SequenceKey key = ResponseCodec.readKey(in);
+            if (previous != null && previous.compareTo(key) >= 0) {
+                throw new IOException("sequence keys out of order");
+            }
+            previous = key;
+            m.sequences.restore(new Sequence(key, in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong(), in.readBoolean(), in.readBoolean()));
+        }
+        int sessionCount = ResponseCodec.readLength(in);
+        long previousId = 0;
+        for (int i = 0; i < sessionCount; i++) {
+            long id = in.readLong();
+            if (i > 0 && id <= previousId) {
+                throw new IOException("sessions out of order");
+            }
+            previousId = id;
+            SessionTable.Session s = m.sessions.restore(id, in.readLong());
+            int replies = ResponseCodec.readLength(in);
+            for (int r = 0; r < replies; r++) {
+                long no = in.readLong();
+                Response reply = ResponseCodec.read(in);
+                SessionTable.restoreReply(s, no, reply, limits.maxRepliesPerSession());
+            }
+        }
+        m.sequences.restoreChanges(in.readLong());
+        m.preparedChanges = in.readLong();
+        return new GtmStateMachine.Restored(m, appliedIndex);
+    }
+}

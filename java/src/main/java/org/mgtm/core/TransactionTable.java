@@ -1,0 +1,342 @@
+package org.mgtm.core;
+
+import java.util.Arrays;
+import org.mgtm.protocol.Snapshot;
+import org.mgtm.protocol.TxnRef;
+
+/**
+ * The open transactions: a fixed number of slots (a slot index is the transaction handle), a list
+ * of the open ones in begin order, and a GXID index. Storage is one primitive array per field, so
+ * beginning, looking up and ending a transaction allocate nothing and cost O(1); the snapshot scan
+ * is one pass over the begin-order list.
+ *
+ * <p>Invariants kept here:
+ * <ul>
+ *   <li>A slot is in the begin-order list iff its bit in {@code freeBits} is clear; {@code count}
+ *       is the list's length.</li>
+ *   <li>Every open transaction with a GXID (never 0) is in {@code byGxid} under that GXID, and no
+ *       other key is; two open transactions never share a GXID.</li>
+ *   <li>A free slot holds zeros (GXID Invalid, xmin Invalid, no nodes).</li>
+ * </ul>
+ */
+final class TransactionTable {
+    static final int NONE = -1;
+
+    private final int capacity;
+    // Per-slot fields. A slot's values are meaningful only while it is in use.
+    private final int[] gxid;
+    private final int[] xmin;
+    private final int[] isolation;
+    private final int[] backend;
+    private final long[] owner;
+    private final boolean[] readOnly;
+    private final boolean[] vacuum;
+    private final byte[] state;
+    private final int[][] nodes;
+    // Begin-order doubly linked list through the slots.
+    private final int[] prev;
+    private final int[] next;
+    private int head = NONE;
+    private int tail = NONE;
+    private int count;
+    /** How many listed transactions are prepared. */
+    private int preparedCount;
+    /** Bit i set = slot i free; bits past capacity stay clear. */
+    private final long[] freeBits;
+    /** The handle handed out last; the next begin takes the first free slot after it (round-robin). */
+    private int lastHandle = NONE;
+    private final IntIntMap byGxid;
+    /** xip is collected here, then copied once into the snapshot's array of the right size. */
+    private final int[] xipScratch;
+
+    TransactionTable(int capacity) {
+        this.capacity = capacity;
+        gxid = new int[capacity];
+        xmin = new int[capacity];
+        isolation = new int[capacity];
+        backend = new int[capacity];
+        owner = new long[capacity];
+        readOnly = new boolean[capacity];
+        vacuum = new boolean[capacity];
+        state = new byte[capacity];
+        nodes = new int[capacity][];
+        prev = new int[capacity];
+        next = new int[capacity];
+        freeBits = new long[(capacity + 63) >>> 6];
+        for (int i = 0; i < capacity; i++) {
+            freeBits[i >>> 6] |= 1L << i;
+        }
+        byGxid = new IntIntMap(capacity);
+        xipScratch = new int[capacity];
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    int count() {
+        return count;
+    }
+
+    int preparedCount() {
+        return preparedCount;
+    }
+
+    int freeSlots() {
+        return capacity - count;
+    }
+
+    int lastHandle() {
+        return lastHandle;
+    }
+
+    /**
+     * Opens a transaction in the first free slot after the last handed-out one and returns the slot
+     * (its handle). The caller has checked {@link #freeSlots()}; {@code gxid} may be Invalid.
+     */
+    int begin(int gxid, long owner, int backend, int isolation, boolean readOnly, boolean vacuum) {
+        int from = lastHandle + 1 == capacity ? 0 : lastHandle + 1;
+        int slot = firstFree(from, capacity);
+        if (slot == NONE) {
+            slot = firstFree(0, from);
+        }
+        if (slot == NONE) {
+            throw new IllegalStateException("no free transaction slot");
+        }
+        lastHandle = slot;
+        open(slot, gxid, TxnState.RUNNING, owner, backend, isolation, readOnly, vacuum, Gxids.INVALID, null);
+        return slot;
+    }
+
+    /** First free slot in [from, to), or NONE; scans 64 slots per word. */
+    private int firstFree(int from, int to) {
+        if (from >= to) {
+            return NONE;
+        }
+        int w = from >>> 6;
+        long word = freeBits[w] & (-1L << from);
+        int lastWord = (to - 1) >>> 6;
+        while (true) {
+            if (word != 0) {
+                int slot = (w << 6) + Long.numberOfTrailingZeros(word);
+                return slot < to ? slot : NONE;
+            }
+            if (++w > lastWord) {
+                return NONE;
+            }
+            word = freeBits[w];
+        }
+    }
+
+    private void open(int slot, int gxid, int state, long owner, int backend, int isolation, boolean readOnly,
+                      boolean vacuum, int xmin, int[] nodes) {
+        freeBits[slot >>> 6] &= ~(1L << slot);
+        this.gxid[slot] = gxid;
+        this.state[slot] = (byte) state;
+        this.owner[slot] = owner;
+        this.backend[slot] = backend;
+        this.isolation[slot] = isolation;
+        this.readOnly[slot] = readOnly;
+        this.vacuum[slot] = vacuum;
+        this.xmin[slot] = xmin;
+        this.nodes[slot] = nodes;
+        if (gxid != Gxids.INVALID) {
+            byGxid.put(gxid, slot);
+        }
+        prev[slot] = tail;
+        next[slot] = NONE;
+        if (tail == NONE) {
+            head = slot;
+        } else {
+            next[tail] = slot;
+        }
+        tail = slot;
+        count++;
+        if (state == TxnState.PREPARED) {
+            preparedCount++;
+        }
+    }
+
+    /** Gives a GXID to an open transaction that has none. */
+    void assignGxid(int slot, int newGxid) {
+        if (gxid[slot] != Gxids.INVALID) {
+            throw new IllegalStateException("transaction " + slot + " already has a GXID");
+        }
+        gxid[slot] = newGxid;
+        byGxid.put(newGxid, slot);
+    }
+
+    /** Marks the transaction prepared (again, if it was: the node list is replaced). */
+    void prepare(int slot, int[] nodeIds) {
+        if (state[slot] != TxnState.PREPARED) {
+            preparedCount++;
+        }
+        state[slot] = TxnState.PREPARED;
+        nodes[slot] = nodeIds;
+    }
+
+    /** Closes the transaction in {@code slot} and frees the slot. */
+    void end(int slot) {
+        if (gxid[slot] != Gxids.INVALID) {
+            byGxid.remove(gxid[slot]);
+        }
+        int p = prev[slot];
+        int n = next[slot];
+        if (p == NONE) {
+            head = n;
+        } else {
+            next[p] = n;
+        }
+        if (n == NONE) {
+            tail = p;
+        } else {
+            prev[n] = p;
+        }
+        count--;
+        if (state[slot] == TxnState.PREPARED) {
+            preparedCount--;
+        }
+        gxid[slot] = Gxids.INVALID;
+        xmin[slot] = Gxids.INVALID;
+        state[slot] = 0;
+        nodes[slot] = null;
+        freeBits[slot >>> 6] |= 1L << slot;
+    }
+
+    /** The slot of the open transaction with this GXID, or NONE. */
+    int slotOfGxid(int id) {
+        return id == Gxids.INVALID ? NONE : byGxid.get(id);
+    }
+
+    /** The slot of the open transaction with this handle, or NONE. */
+    int slotOfHandle(int handle) {
+        if (handle < 0 || handle >= capacity || (freeBits[handle >>> 6] & (1L << handle)) != 0) {
+            return NONE;
+        }
+        return handle;
+    }
+
+    int resolve(TxnRef ref) {
+        return ref.isGxid() ? slotOfGxid(ref.id()) : slotOfHandle(ref.id());
+    }
+
+    // Iteration in begin order: for (int s = head(); s != NONE; s = next(s)). Ending slot s is safe
+    // once next(s) has been read.
+    int head() {
+        return head;
+    }
+
+    int next(int slot) {
+        return next[slot];
+    }
+
+    int gxid(int slot) {
+        return gxid[slot];
+    }
+
+    int state(int slot) {
+        return state[slot];
+    }
+
+    boolean isPrepared(int slot) {
+        return state[slot] == TxnState.PREPARED;
+    }
+
+    long owner(int slot) {
+        return owner[slot];
+    }
+
+    int backend(int slot) {
+        return backend[slot];
+    }
+
+    int isolation(int slot) {
+        return isolation[slot];
+    }
+
+    boolean readOnly(int slot) {
+        return readOnly[slot];
+    }
+
+    boolean vacuum(int slot) {
+        return vacuum[slot];
+    }
+
+    int xmin(int slot) {
+        return xmin[slot];
+    }
+
+    /** The PREPARE node list (not a copy), or null before PREPARE. */
+    int[] nodes(int slot) {
+        return nodes[slot];
+    }
+
+    /**
+     * Computes a snapshot exactly as spec 9.5 does, and sets the xmin of each requester that has
+     * none (so only a transaction's first snapshot sets it).
+     *
+     * @param xmax       latestCompleted advanced by one
+     * @param requesters slots of the requesting transactions that were found
+     * @param nRequesters how many entries of {@code requesters} are used
+     */
+    Snapshot snapshot(int xmax, int[] requesters, int nRequesters) {
+        int snapXmin = xmax;
+        int globalXmin = xmax;
+        int xcnt = 0;
+        for (int s = head; s != NONE; s = next[s]) {
+            // Lazy-vacuum transactions are invisible: not listed, and neither their GXID nor their
+            // xmin holds anything back.
+            if (vacuum[s]) {
+                continue;
+            }
+            int tx = xmin[s];
+            if (Gxids.isNormal(tx) && Gxids.precedes(tx, globalXmin)) {
+                globalXmin = tx;
+            }
+            int g = gxid[s];
+            // A transaction without a GXID (TXN_BEGIN) is never listed. Those at or above xmax began
+            // after the last completion and are invisible anyway. Requesters are listed like any other.
+            if (Gxids.isNormal(g) && !Gxids.followsOrEquals(g, xmax)) {
+                if (Gxids.precedes(g, snapXmin)) {
+                    snapXmin = g;
+                }
+                xipScratch[xcnt++] = g;
+            }
+        }
+        if (Gxids.precedes(snapXmin, globalXmin)) {
+            globalXmin = snapXmin;
+        }
+        for (int i = 0; i < nRequesters; i++) {
+            int r = requesters[i];
+            if (xmin[r] == Gxids.INVALID) {
+                xmin[r] = snapXmin;
+            }
+        }
+        return new Snapshot(snapXmin, xmax, globalXmin, Arrays.copyOf(xipScratch, xcnt));
+    }
+
+    /**
+     * Re-opens a transaction read from a state snapshot, appending it to the begin order. Throws
+     * IllegalArgumentException when the data contradicts the invariants (corrupt snapshot).
+     */
+    void restore(int slot, int gxid, int state, long owner, int backend, int isolation, boolean readOnly,
+                 boolean vacuum, int xmin, int[] nodes) {
+        if (slot < 0 || slot >= capacity || slotOfHandle(slot) != NONE) {
+            throw new IllegalArgumentException("bad or duplicate handle " + slot);
+        }
+        if (gxid != Gxids.INVALID && (!Gxids.isNormal(gxid) || byGxid.get(gxid) != IntIntMap.MISSING)) {
+            throw new IllegalArgumentException("bad or duplicate gxid " + Gxids.toString(gxid));
+        }
+        if (state != TxnState.RUNNING && state != TxnState.PREPARED) {
+            throw new IllegalArgumentException("bad transaction state " + state);
+        }
+        open(slot, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
+    }
+
+    void restoreLastHandle(int handle) {
+        if (handle < NONE || handle >= capacity) {
+            throw new IllegalArgumentException("bad handle cursor " + handle);
+        }
+        lastHandle = handle;
+    }
+}

@@ -56,6 +56,11 @@ final class ClientConnectionHandler extends SimpleChannelInboundHandler<WireMess
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
         log.warn("closing connection of session {} from {}: {}", session, ctx.channel().remoteAddress(), reason);
-        ctx.close();
+        if (connection != null && ctx.channel().isActive()) {
+            // Answers to the requests before the bad frame are still owed: close behind them.
+            sequencer.submitClose(connection);
+        } else {
+            ctx.close();
+        }
     }
 }

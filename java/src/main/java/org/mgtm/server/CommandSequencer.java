@@ -25,7 +25,10 @@ final class CommandSequencer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommandSequencer.class);
     private static final int MAX_BATCH = 8192;
 
-    /** One queued item: a command to apply, or an answer decided at decoding time (kept in order). */
+    /**
+     * One queued item: a command to apply, an answer decided at decoding time, or (both null) the
+     * instruction to close the connection once its earlier answers are written; all kept in order.
+     */
     private record Pending(Command command, Connection connection, int conid, Response precomputed) {
     }
 
@@ -57,6 +60,11 @@ final class CommandSequencer implements AutoCloseable {
     /** Queues an answer that needs no state (a malformed request), behind the connection's earlier ones. */
     void submitAnswer(Response response, Connection connection, int conid) {
         enqueue(new Pending(null, connection, conid, response));
+    }
+
+    /** Closes the connection after every answer queued before this call has been written. */
+    void submitClose(Connection connection) {
+        enqueue(new Pending(null, connection, WireMessage.NO_CONID, null));
     }
 
     private void enqueue(Pending pending) {
@@ -98,13 +106,15 @@ final class CommandSequencer implements AutoCloseable {
     private void processBatch(ArrayList<Pending> batch, ArrayList<Connection> touched) throws Exception {
         for (int i = 0, n = batch.size(); i < n; i++) {
             Pending p = batch.get(i);
+            if (p.command == null && p.precomputed == null) {
+                p.connection.closeAfterAnswers();
+                markTouched(p.connection, touched);
+                continue;
+            }
             Response response = p.precomputed != null ? p.precomputed : core.apply(p.command);
             if (p.connection != null && !(response instanceof Response.None)) {
                 p.connection.add(new WireMessage.Answer(p.conid, response));
-                if (!p.connection.queuedForFlush) {
-                    p.connection.queuedForFlush = true;
-                    touched.add(p.connection);
-                }
+                markTouched(p.connection, touched);
             }
         }
         stats.recordBatch(batch.size());
@@ -112,6 +122,13 @@ final class CommandSequencer implements AutoCloseable {
         durability.afterBatch(core);
         for (int i = 0, n = touched.size(); i < n; i++) {
             touched.get(i).flushOutbox();
+        }
+    }
+
+    private static void markTouched(Connection connection, ArrayList<Connection> touched) {
+        if (!connection.queuedForFlush) {
+            connection.queuedForFlush = true;
+            touched.add(connection);
         }
     }
 

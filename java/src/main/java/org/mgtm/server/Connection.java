@@ -16,6 +16,7 @@ final class Connection {
     final long session;
     private ArrayList<WireMessage.Answer> outbox = new ArrayList<>(4);
     boolean queuedForFlush;
+    private boolean closeAfterFlush;
 
     Connection(Channel channel, long session) {
         this.channel = channel;
@@ -26,10 +27,16 @@ final class Connection {
         outbox.add(answer);
     }
 
+    /** After the answers collected so far are written, close the connection. */
+    void closeAfterAnswers() {
+        closeAfterFlush = true;
+    }
+
     /** Hands the collected answers to the channel's event loop: one task, one flush. */
     void flushOutbox() {
         queuedForFlush = false;
-        if (outbox.isEmpty()) {
+        boolean close = closeAfterFlush;
+        if (outbox.isEmpty() && !close) {
             return;
         }
         List<WireMessage.Answer> out = outbox;
@@ -40,6 +47,9 @@ final class Connection {
                     channel.write(answer, channel.voidPromise());
                 }
                 channel.flush();
+                if (close) {
+                    channel.close();
+                }
             });
         } catch (RejectedExecutionException e) {
             // The event loop is shutting down with the server: the connection is gone, so is its answer.

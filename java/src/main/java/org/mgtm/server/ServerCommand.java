@@ -66,17 +66,14 @@ public final class ServerCommand implements Callable<Integer> {
         GtmServer server = GtmServer.start(config);
         System.out.println("I'm running...");
         System.out.flush();
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (Exception e) {
-                System.err.println("mgtm: error while stopping: " + e);
-            } finally {
-                done.countDown();
-            }
-        }, "mgtm-shutdown"));
-        done.await();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // SIGTERM/SIGINT end a clean stop with exit status 0 (a JVM killed by a signal reports 143).
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
+        }
+        stopRequested.await();
+        System.out.println("stopping (signal received)");
+        server.close();
         return 0;
     }
 }

@@ -3,8 +3,7 @@ package org.mgtm.server;
 import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.Queue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.mgtm.core.Command;
 import org.mgtm.core.GtmStateMachine;
 import org.mgtm.protocol.Response;
@@ -13,13 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns the state machine. Event loops enqueue requests; this thread drains
- * everything queued as one batch, applies it in arrival order, makes the batch durable if it must
- * be (one fsync for the whole batch: group commit), and only then releases the answers.
+ * Owns the state machine: requests from every connection are queued, and whichever event-loop
+ * thread finds the state machine free drains the queue as one batch (flat combining): it applies the
+ * batch in arrival order, makes it durable if it must be (one save for the whole batch: group
+ * commit), and only then releases the answers. At most one thread applies commands at any time, so
+ * the core stays single-threaded as its contract demands, and no request waits for a thread to wake.
  *
- * <p>Why one thread and not a lock: the core stays single-threaded as its contract demands, no lock
- * is ever held across I/O, and batching falls out of the queue for free; the replicated server puts
- * a consensus round where this one puts the fsync.
+ * <p>See docs/decisions/0001-single-sequencer-thread.md for the alternatives.
  */
 final class CommandSequencer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommandSequencer.class);
@@ -34,22 +33,17 @@ final class CommandSequencer implements AutoCloseable {
 
     private final GtmStateMachine core;
     private final Durability durability;
-    private final Queue<Pending> queue = PlatformDependent.newMpscQueue();
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final ServerStats stats;
-    private volatile boolean sleeping;
-    private volatile boolean running = true;
+    private final Queue<Pending> queue = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean applying = new AtomicBoolean();
+    // Reused by whichever thread holds {@code applying}; the flag's CAS orders the hand-over.
+    private final ArrayList<Pending> batch = new ArrayList<>(256);
+    private final ArrayList<Connection> touched = new ArrayList<>(64);
 
     CommandSequencer(GtmStateMachine core, Durability durability, ServerStats stats) {
         this.core = core;
         this.durability = durability;
         this.stats = stats;
-        this.thread = new Thread(this::run, "mgtm-sequencer");
-    }
-
-    void start() {
-        thread.start();
     }
 
     /** Queues a command; its answer (if any) goes to {@code connection} with {@code conid}. */
@@ -69,52 +63,47 @@ final class CommandSequencer implements AutoCloseable {
 
     private void enqueue(Pending pending) {
         queue.offer(pending);
-        if (sleeping) {
-            LockSupport.unpark(thread);
-        }
+        drain();
     }
 
-    private void run() {
-        ArrayList<Pending> batch = new ArrayList<>(256);
-        ArrayList<Connection> touched = new ArrayList<>(64);
-        try {
-            while (running || !queue.isEmpty()) {
+    /**
+     * Applies queued work unless another thread already is. The re-check after letting go closes the
+     * window in which a request queued by a thread that found us busy would otherwise be stranded.
+     */
+    private void drain() {
+        while (!queue.isEmpty() && applying.compareAndSet(false, true)) {
+            try {
                 Pending p;
-                while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+                while ((p = queue.poll()) != null) {
                     batch.add(p);
-                }
-                if (batch.isEmpty()) {
-                    sleeping = true;
-                    if (queue.isEmpty() && running) {
-                        LockSupport.park(this);
+                    if (batch.size() == MAX_BATCH) {
+                        processBatch();
                     }
-                    sleeping = false;
-                    continue;
                 }
-                processBatch(batch, touched);
-                batch.clear();
-                touched.clear();
+                if (!batch.isEmpty()) {
+                    processBatch();
+                }
+            } catch (Throwable t) {
+                log.error("applying commands failed; stopping mgtm to protect GXID uniqueness", t);
+                Runtime.getRuntime().halt(70);
+            } finally {
+                applying.set(false);
             }
-        } catch (Throwable t) {
-            log.error("sequencer failed; stopping mgtm to protect GXID uniqueness", t);
-            Runtime.getRuntime().halt(70);
-        } finally {
-            stopped.countDown();
         }
     }
 
-    private void processBatch(ArrayList<Pending> batch, ArrayList<Connection> touched) throws Exception {
+    private void processBatch() {
         for (int i = 0, n = batch.size(); i < n; i++) {
             Pending p = batch.get(i);
             if (p.command == null && p.precomputed == null) {
                 p.connection.closeAfterAnswers();
-                markTouched(p.connection, touched);
+                markTouched(p.connection);
                 continue;
             }
             Response response = p.precomputed != null ? p.precomputed : core.apply(p.command);
             if (p.connection != null && !(response instanceof Response.None)) {
                 p.connection.add(new WireMessage.Answer(p.conid, response));
-                markTouched(p.connection, touched);
+                markTouched(p.connection);
             }
         }
         stats.recordBatch(batch.size());
@@ -123,20 +112,20 @@ final class CommandSequencer implements AutoCloseable {
         for (int i = 0, n = touched.size(); i < n; i++) {
             touched.get(i).flushOutbox();
         }
+        batch.clear();
+        touched.clear();
     }
 
-    private static void markTouched(Connection connection, ArrayList<Connection> touched) {
+    private void markTouched(Connection connection) {
         if (!connection.queuedForFlush) {
             connection.queuedForFlush = true;
             touched.add(connection);
         }
     }
 
-    /** Stops after applying everything already queued. */
+    /** Applies whatever is still queued; called once the network has stopped. */
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        LockSupport.unpark(thread);
-        stopped.await();
+    public void close() {
+        drain();
     }
 }

@@ -4,18 +4,20 @@ import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.mgtm.protocol.WireMessage;
 
 /**
  * One client connection as the sequencer sees it: its session id and the answers that the current
- * batch produced for it. The outbox is touched only by the sequencer thread; it is handed to the
- * channel's event loop in one task per batch, so answers leave in request order with one flush.
+ * batch produced for it. The outbox is touched only by the thread applying the batch; its answers
+ * leave in request order with one flush per batch.
  */
 final class Connection {
     final Channel channel;
     final long session;
     private ArrayList<WireMessage.Answer> outbox = new ArrayList<>(4);
     boolean queuedForFlush;
+    private final AtomicInteger tasksInFlight = new AtomicInteger();
     private boolean closeAfterFlush;
 
     Connection(Channel channel, long session) {
@@ -41,18 +43,30 @@ final class Connection {
         }
         List<WireMessage.Answer> out = outbox;
         outbox = new ArrayList<>(4);
+        // Write in place when we are on the channel's own event loop and no earlier hand-off is still
+        // queued there (that one must go first); otherwise hand the answers over in one task.
+        if (channel.eventLoop().inEventLoop() && tasksInFlight.get() == 0) {
+            write(out, close);
+            return;
+        }
+        tasksInFlight.incrementAndGet();
         try {
             channel.eventLoop().execute(() -> {
-                for (WireMessage.Answer answer : out) {
-                    channel.write(answer, channel.voidPromise());
-                }
-                channel.flush();
-                if (close) {
-                    channel.close();
-                }
+                tasksInFlight.decrementAndGet();
+                write(out, close);
             });
         } catch (RejectedExecutionException e) {
             // The event loop is shutting down with the server: the connection is gone, so is its answer.
+        }
+    }
+
+    private void write(List<WireMessage.Answer> out, boolean close) {
+        for (int i = 0, n = out.size(); i < n; i++) {
+            channel.write(out.get(i), channel.voidPromise());
+        }
+        channel.flush();
+        if (close) {
+            channel.close();
         }
     }
 

@@ -62,7 +62,6 @@ public final class GtmServer implements AutoCloseable {
             Durability durability = new Durability(directory, config.reserveChunk(), stats);
             durability.save(core); // the reservation is on disk before the first GXID leaves
             CommandSequencer sequencer = new CommandSequencer(core, durability, stats);
-            sequencer.start();
             boolean epoll = Epoll.isAvailable();
             EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
             EventLoopGroup workers = epoll ? new EpollEventLoopGroup(config.ioThreads())
@@ -81,14 +80,13 @@ public final class GtmServer implements AutoCloseable {
             } catch (Exception e) {
                 boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-                sequencer.close();
                 throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
             }
             log.info("mgtm listening on {} (data directory {}, next GXID {}, reserved up to {})",
                     listener.localAddress(), config.dataDir(), Integer.toUnsignedString(core.nextGxid()),
                     Integer.toUnsignedString(durability.reservedGxid()));
             return new GtmServer(boss, workers, listener, sequencer, durability, core, directory, stats, initializer);
-        } catch (IOException | RuntimeException | InterruptedException e) {
+        } catch (IOException | RuntimeException e) {
             directory.close();
             throw e;
         }

@@ -52,9 +52,9 @@ final class StateSnapshotCodec {
             ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(256);
             DataOutputStream body = new DataOutputStream(bodyBytes);
             body.writeLong(appliedIndex);
-            body.writeInt(m.nextGxid);
-            body.writeInt(m.latestCompleted);
-            TransactionTable t = m.txns;
+            body.writeInt(m.transactions.nextGxid);
+            body.writeInt(m.transactions.latestCompleted);
+            TransactionTable t = m.transactions.txns;
             body.writeInt(t.lastHandle());
             body.writeInt(t.count());
             for (int s = t.head(); s != TransactionTable.NONE; s = t.next(s)) {
@@ -99,7 +99,7 @@ final class StateSnapshotCodec {
                 }
             }
             body.writeLong(m.sequences.changes());
-            body.writeLong(m.preparedChanges);
+            body.writeLong(m.transactions.preparedChanges);
             body.flush();
 
             ByteArrayOutputStream all = new ByteArrayOutputStream(bodyBytes.size() + 16);
@@ -189,11 +189,11 @@ final class StateSnapshotCodec {
     private static GtmStateMachine.Restored decodeBody(DataInputStream in, CoreLimits limits) throws IOException {
         GtmStateMachine m = new GtmStateMachine(limits);
         long appliedIndex = in.readLong();
-        m.nextGxid = in.readInt();
-        if (!Gxids.isNormal(m.nextGxid)) {
-            throw new IOException("next GXID " + Gxids.toString(m.nextGxid) + " is not normal");
+        m.transactions.nextGxid = in.readInt();
+        if (!Gxids.isNormal(m.transactions.nextGxid)) {
+            throw new IOException("next GXID " + Gxids.toString(m.transactions.nextGxid) + " is not normal");
         }
-        m.latestCompleted = in.readInt();
+        m.transactions.latestCompleted = in.readInt();
         int lastHandle = in.readInt();
         int txnCount = in.readInt();
         if (txnCount < 0 || txnCount > limits.maxTransactions()) {
@@ -220,9 +220,9 @@ final class StateSnapshotCodec {
                     nodes[n] = in.readInt();
                 }
             }
-            m.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
+            m.transactions.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
         }
-        m.txns.restoreLastHandle(lastHandle);
+        m.transactions.txns.restoreLastHandle(lastHandle);
         int seqCount = ResponseCodec.readLength(in);
         SequenceKey previous = null;
         for (int i = 0; i < seqCount; i++) {
@@ -251,7 +251,7 @@ final class StateSnapshotCodec {
             }
         }
         m.sequences.restoreChanges(in.readLong());
-        m.preparedChanges = in.readLong();
+        m.transactions.preparedChanges = in.readLong();
         return new GtmStateMachine.Restored(m, appliedIndex);
     }
 }

@@ -42,7 +42,10 @@ final class StateSnapshotCodec {
     static final int VERSION = 1;
     /** Bodies are read in chunks of this size, so a corrupt length cannot allocate much before EOF. */
     private static final int CHUNK = 64 * 1024;
-    private static final int MAX_NODES = 1 << 16;
+    // Smallest encoded size of a sequence, a session and a cached reply (bounds corrupt counts).
+    private static final int SEQUENCE_MIN_BYTES = 4 + 1 + 5 * 8 + 2;
+    private static final int SESSION_MIN_BYTES = 8 + 8 + 4;
+    private static final int REPLY_MIN_BYTES = 8 + 1;
 
     private StateSnapshotCodec() {
     }
@@ -210,7 +213,7 @@ final class StateSnapshotCodec {
             boolean vacuum = in.readBoolean();
             int xmin = in.readInt();
             int nodeCount = in.readInt();
-            if (nodeCount < -1 || nodeCount > MAX_NODES) {
+            if (nodeCount < -1 || (long) nodeCount * 4 > in.available()) {
                 throw new IOException("bad node count " + nodeCount);
             }
             int[] nodes = null;
@@ -223,7 +226,7 @@ final class StateSnapshotCodec {
             m.transactions.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
         }
         m.transactions.txns.restoreLastHandle(lastHandle);
-        int seqCount = ResponseCodec.readLength(in);
+        int seqCount = ResponseCodec.readCount(in, SEQUENCE_MIN_BYTES);
         SequenceKey previous = null;
         for (int i = 0; i < seqCount; i++) {
             SequenceKey key = ResponseCodec.readKey(in);
@@ -234,7 +237,7 @@ final class StateSnapshotCodec {
             m.sequences.restore(new Sequence(key, in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                     in.readLong(), in.readBoolean(), in.readBoolean()));
         }
-        int sessionCount = ResponseCodec.readLength(in);
+        int sessionCount = ResponseCodec.readCount(in, SESSION_MIN_BYTES);
         long previousId = 0;
         for (int i = 0; i < sessionCount; i++) {
             long id = in.readLong();
@@ -243,7 +246,7 @@ final class StateSnapshotCodec {
             }
             previousId = id;
             SessionTable.Session s = m.sessions.restore(id, in.readLong());
-            int replies = ResponseCodec.readLength(in);
+            int replies = ResponseCodec.readCount(in, REPLY_MIN_BYTES);
             for (int r = 0; r < replies; r++) {
                 long no = in.readLong();
                 Response reply = ResponseCodec.read(in);

@@ -72,10 +72,6 @@ final class TransactionTable {
         xipScratch = new int[capacity];
     }
 
-    int capacity() {
-        return capacity;
-    }
-
     int count() {
         return count;
     }

@@ -5,13 +5,8 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.List;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
-import org.mgtm.protocol.ResultType;
-import org.mgtm.protocol.Snapshot;
-import org.mgtm.protocol.TxnRef;
 
 /**
  * The GTM state machine: the whole replicated state of mgtm and the only code that changes it.
@@ -46,12 +41,11 @@ import org.mgtm.protocol.TxnRef;
  * </ul>
  *
  * <h2>Invariants</h2>
- * Kept by this class: (1) {@code nextGxid} is normal and only moves forward (advance or Restart
- * raising it), so no GXID is handed out twice within one 2^32 cycle; (2) every open GXID precedes
- * {@code nextGxid}; (3) {@code latestCompleted} only moves forward, and every GXID that precedes
- * {@code advance(latestCompleted)} and is not open has completed; (4) prepared transactions end only
- * through COMMIT/ROLLBACK. Table invariants are documented in {@link TransactionTable},
- * {@link SequenceTable} and {@link SessionTable}.
+ * (1) No GXID is handed out twice: the counter only moves forward and never hands out the GXID of
+ * an open transaction; (2) every open GXID precedes the counter; (3) the latest completed GXID only
+ * moves forward; (4) a prepared transaction ends only by COMMIT/ROLLBACK naming it. They are kept,
+ * and written down next to the code, in {@link TransactionManager}; storage invariants in
+ * {@link TransactionTable}, {@link SequenceTable} and {@link SessionTable}.
  */
 public final class GtmStateMachine {
 
@@ -59,21 +53,10 @@ public final class GtmStateMachine {
     public record Restored(GtmStateMachine state, long appliedIndex) {
     }
 
-    /** Backend id that selects every backend of a session (BACKEND_DISCONNECT without a slot). */
-    private static final int ALL_BACKENDS = Command.NO_BACKEND;
-    private static final Response.Error MAX_TXNS = Response.Error.error("Max transaction limit reached");
-    private static final Response.Error NO_SNAPSHOT = Response.Error.error("Failed to get a snapshot");
-
     final CoreLimits limits;
-    final TransactionTable txns;
+    final TransactionManager transactions;
     final SequenceTable sequences = new SequenceTable();
     final SessionTable sessions = new SessionTable();
-    /** The GXID the next begin gets. Always normal. */
-    int nextGxid = Gxids.FIRST_NORMAL;
-    /** XC's latestCompletedXid: snapshots have xmax = advance(latestCompleted). */
-    int latestCompleted = Gxids.MAX;
-    long preparedChanges;
-    private final int[] oneRequester = new int[1];
 
     /**
      * A fresh state, like an XC GTM started without -x or control file: next GXID 3, latest
@@ -82,7 +65,7 @@ public final class GtmStateMachine {
      */
     public GtmStateMachine(CoreLimits limits) {
         this.limits = limits;
-        this.txns = new TransactionTable(limits.maxTransactions());
+        this.transactions = new TransactionManager(limits);
     }
 
     /** Applies one command and returns its reply; never throws for bad input. */
@@ -91,12 +74,15 @@ public final class GtmStateMachine {
             return applyClient(c);
         }
         if (command instanceof Command.EndSession e) {
-            endOwned(e.session(), ALL_BACKENDS);
+            transactions.endOwned(e.session(), TransactionManager.ALL_BACKENDS);
             sessions.drop(e.session());
             return Response.None.INSTANCE;
         }
         if (command instanceof Command.Restart r) {
-            restart(r.nextGxidAtLeast());
+            // No client session survives a restart: their transactions (except prepared ones) and
+            // their reply caches go.
+            transactions.restart(r.nextGxidAtLeast());
+            sessions.clear();
             return Response.None.INSTANCE;
         }
         throw new IllegalArgumentException("unknown command " + command);
@@ -131,48 +117,44 @@ public final class GtmStateMachine {
         switch (request.type()) {
             case TXN_BEGIN_GETGXID: {
                 Request.TxnBeginGetGxid r = (Request.TxnBeginGetGxid) request;
-                return beginGxid(session, backendId, r.isolation(), r.readOnly(), false);
+                return transactions.beginGxid(session, backendId, r.isolation(), r.readOnly(), false);
             }
             case SNAPSHOT_GET:
-                return snapshot(((Request.SnapshotGet) request).txn());
+                return transactions.snapshot(((Request.SnapshotGet) request).txn());
             case TXN_COMMIT:
-                return end(((Request.TxnCommit) request).txn(), true);
+                return transactions.end(((Request.TxnCommit) request).txn(), true);
             case TXN_ROLLBACK:
-                return end(((Request.TxnRollback) request).txn(), false);
+                return transactions.end(((Request.TxnRollback) request).txn(), false);
             case TXN_BEGIN_GETGXID_MULTI:
-                return beginMulti(session, ((Request.TxnBeginGetGxidMulti) request).entries());
+                return transactions.beginMulti(session, ((Request.TxnBeginGetGxidMulti) request).entries());
             case SNAPSHOT_GET_MULTI:
-                return snapshotMulti(((Request.SnapshotGetMulti) request).txns());
+                return transactions.snapshotMulti(((Request.SnapshotGetMulti) request).txns());
             case TXN_COMMIT_MULTI:
-                return endMulti(((Request.TxnCommitMulti) request).txns(), true);
+                return transactions.endMulti(((Request.TxnCommitMulti) request).txns(), true);
             case TXN_ROLLBACK_MULTI:
-                return endMulti(((Request.TxnRollbackMulti) request).txns(), false);
+                return transactions.endMulti(((Request.TxnRollbackMulti) request).txns(), false);
             case TXN_BEGIN_GETGXID_AUTOVACUUM: {
                 Request.TxnBeginGetGxidAutovacuum r = (Request.TxnBeginGetGxidAutovacuum) request;
-                return beginGxid(session, backendId, r.isolation(), r.readOnly(), true);
+                return transactions.beginGxid(session, backendId, r.isolation(), r.readOnly(), true);
             }
             case TXN_BEGIN: {
                 Request.TxnBegin r = (Request.TxnBegin) request;
-                if (txns.freeSlots() == 0) {
-                    return MAX_TXNS;
-                }
-                return new Response.BeginHandle(
-                        txns.begin(Gxids.INVALID, session, backendId, r.isolation(), r.readOnly(), false));
+                return transactions.beginHandle(session, backendId, r.isolation(), r.readOnly());
             }
             case TXN_PREPARE: {
                 Request.TxnPrepare r = (Request.TxnPrepare) request;
-                return prepare(r.txn(), r.nodes());
+                return transactions.prepare(r.txn(), r.nodes());
             }
             case TXN_GET_GXID:
-                return getGxid(((Request.TxnGetGxid) request).handle());
+                return transactions.getGxid(((Request.TxnGetGxid) request).handle());
             case SNAPSHOT_GXID_GET:
-                return snapshotGxid(((Request.SnapshotGxidGet) request).txn());
+                return transactions.snapshotGxid(((Request.SnapshotGxidGet) request).txn());
             case TXN_GET_STATUS:
-                return status(((Request.TxnGetStatus) request).txn());
+                return transactions.status(((Request.TxnGetStatus) request).txn());
             case TXN_GET_ALL_PREPARED:
-                return new Response.AllPrepared(preparedGxids());
+                return new Response.AllPrepared(transactions.preparedGxids());
             case BACKEND_DISCONNECT:
-                endOwned(session, backendId);
+                transactions.endOwned(session, backendId);
                 return Response.None.INSTANCE;
             case UNREGISTER_COORD:
                 return Response.None.INSTANCE;
@@ -199,231 +181,6 @@ public final class GtmStateMachine {
         }
     }
 
-    // ---- GXIDs and transactions ----
-
-    /** Hands out {@code nextGxid} and advances it (skipping 0..2 at the wrap). */
-    private int allocateGxid() {
-        int gxid = nextGxid;
-        nextGxid = Gxids.advance(gxid);
-        return gxid;
-    }
-
-    private Response beginGxid(long session, int backendId, int isolation, boolean readOnly, boolean vacuum) {
-        if (txns.freeSlots() == 0) {
-            return MAX_TXNS;
-        }
-        int gxid = allocateGxid();
-        txns.begin(gxid, session, backendId, isolation, readOnly, vacuum);
-        return new Response.BeginGxid(
-                vacuum ? ResultType.TXN_BEGIN_GETGXID_AUTOVACUUM : ResultType.TXN_BEGIN_GETGXID, gxid);
-    }
-
-    /**
-     * A grouped begin gets all its slots or none, and a gap-free run of GXIDs in entry order:
-     * successive {@link #allocateGxid()} calls, which is exactly {@link Gxids#groupMember} of the
-     * first (the proxy's computation). Each entry's conid becomes its backend id.
-     */
-    private Response beginMulti(long session, List<Request.BeginEntry> entries) {
-        if (entries.isEmpty()) {
-            return Response.Error.error("Failed to start a new transaction: a grouped begin needs at least one entry");
-        }
-        if (entries.size() > txns.freeSlots()) {
-            return MAX_TXNS;
-        }
-        int first = nextGxid;
-        for (Request.BeginEntry e : entries) {
-            txns.begin(allocateGxid(), session, e.conid(), e.isolation(), e.readOnly(), false);
-        }
-        return new Response.BeginGxidMulti(entries.size(), first);
-    }
-
-    private static String describeRef(TxnRef ref) {
-        return ref.isGxid() ? "gxid " + Gxids.toString(ref.id()) : "handle " + ref.id();
-    }
-
-    /**
-     * Ends one transaction. An unknown GXID or handle is an error (XC answered success with status
-     * -1, which backends took for a commit).
-     */
-    private Response end(TxnRef ref, boolean commit) {
-        int slot = txns.resolve(ref);
-        if (slot == TransactionTable.NONE) {
-            return Response.Error.error((commit ? "Failed to commit the transaction" : "Failed to roll back the transaction")
-                    + ": no transaction with " + describeRef(ref));
-        }
-        int gxid = txns.gxid(slot);
-        finish(slot);
-        return new Response.Ended(commit ? ResultType.TXN_COMMIT : ResultType.TXN_ROLLBACK, gxid, true,
-                Response.STATUS_OK);
-    }
-
-    private Response endMulti(List<TxnRef> refs, boolean commit) {
-        List<Integer> statuses = new ArrayList<>(refs.size());
-        for (TxnRef ref : refs) {
-            int slot = txns.resolve(ref);
-            if (slot == TransactionTable.NONE) {
-                statuses.add(Response.STATUS_ERROR);
-            } else {
-                finish(slot);
-                statuses.add(Response.STATUS_OK);
-            }
-        }
-        return new Response.EndedMulti(commit ? ResultType.TXN_COMMIT_MULTI : ResultType.TXN_ROLLBACK_MULTI, statuses);
-    }
-
-    /** Removes an open transaction (commit and rollback alike) and moves latestCompleted (spec 9.4). */
-    private void finish(int slot) {
-        if (txns.isPrepared(slot)) {
-            preparedChanges++;
-        }
-        int gxid = txns.gxid(slot);
-        txns.end(slot);
-        // Invariant 3: latestCompleted only moves forward; a transaction without a GXID moves nothing.
-        if (Gxids.isNormal(gxid) && Gxids.followsOrEquals(gxid, latestCompleted)) {
-            latestCompleted = gxid;
-        }
-    }
-
-    /**
-     * Ends the session's transactions of one backend slot ({@link #ALL_BACKENDS}: of every slot), as
-     * rollbacks, in begin order. Prepared transactions are kept: they wait for COMMIT/ROLLBACK.
-     */
-    private void endOwned(long session, int backendId) {
-        for (int s = txns.head(), next; s != TransactionTable.NONE; s = next) {
-            next = txns.next(s);
-            if (txns.owner(s) == session && !txns.isPrepared(s)
-                    && (backendId == ALL_BACKENDS || txns.backend(s) == backendId)) {
-                finish(s);
-            }
-        }
-    }
-
-    /**
-     * No session survives a restart: every transaction that is not prepared ends, every reply cache
-     * goes. {@code atLeast} raises the GXID counter if it follows it (never lowers it); then, as
-     * XC's start with -x did, latestCompleted becomes the GXID before it, if that is later.
-     */
-    private void restart(int atLeast) {
-        for (int s = txns.head(), next; s != TransactionTable.NONE; s = next) {
-            next = txns.next(s);
-            if (!txns.isPrepared(s)) {
-                finish(s);
-            }
-        }
-        sessions.clear();
-        if (Gxids.follows(atLeast, nextGxid)) {
-            nextGxid = atLeast;
-            int before = Gxids.retreat(atLeast);
-            if (Gxids.follows(before, latestCompleted)) {
-                latestCompleted = before;
-            }
-        }
-    }
-
-    private Response prepare(TxnRef ref, List<Integer> nodes) {
-        if (nodes.size() > limits.maxPrepareNodes()) {
-            return Response.Error.error("Failed to prepare the transaction: " + nodes.size()
-                    + " nodes, at most " + limits.maxPrepareNodes() + " allowed");
-        }
-        int slot = txns.resolve(ref);
-        if (slot == TransactionTable.NONE) {
-            return Response.Error.error("Failed to prepare the transaction: no transaction with " + describeRef(ref));
-        }
-        int gxid = txns.gxid(slot);
-        if (gxid == Gxids.INVALID) {
-            // Prepared transactions are resolved by GXID; one without a GXID could never be.
-            return Response.Error.error("Failed to prepare the transaction: transaction with handle "
-                    + slot + " has no gxid");
-        }
-        int[] nodeIds = new int[nodes.size()];
-        for (int i = 0; i < nodeIds.length; i++) {
-            nodeIds[i] = nodes.get(i);
-        }
-        txns.prepare(slot, nodeIds);
-        preparedChanges++;
-        return new Response.Prepared(gxid);
-    }
-
-    /** TXN_GET_GXID and SNAPSHOT_GXID_GET: a transaction without a GXID gets one; one never changes. */
-    private int ensureGxid(int slot) {
-        int gxid = txns.gxid(slot);
-        if (gxid == Gxids.INVALID) {
-            gxid = allocateGxid();
-            txns.assignGxid(slot, gxid);
-        }
-        return gxid;
-    }
-
-    private Response getGxid(int handle) {
-        int slot = txns.slotOfHandle(handle);
-        if (slot == TransactionTable.NONE) {
-            return Response.Error.error("Failed to get the transaction id: no transaction with handle " + handle);
-        }
-        return new Response.HandleGxid(handle, ensureGxid(slot));
-    }
-
-    private Snapshot computeSnapshot(int[] requesters, int n) {
-        return txns.snapshot(Gxids.advance(latestCompleted), requesters, n);
-    }
-
-    private Response snapshot(TxnRef ref) {
-        int slot = txns.resolve(ref);
-        if (slot == TransactionTable.NONE) {
-            return NO_SNAPSHOT;
-        }
-        oneRequester[0] = slot;
-        return new Response.SnapshotResult(txns.gxid(slot), Response.STATUS_OK, computeSnapshot(oneRequester, 1));
-    }
-
-    /** One snapshot shared by every entry found; unknown entries get status -1; none found: error. */
-    private Response snapshotMulti(List<TxnRef> refs) {
-        int[] found = new int[refs.size()];
-        int n = 0;
-        List<Integer> statuses = new ArrayList<>(refs.size());
-        for (TxnRef ref : refs) {
-            int slot = txns.resolve(ref);
-            if (slot == TransactionTable.NONE) {
-                statuses.add(Response.STATUS_ERROR);
-            } else {
-                found[n++] = slot;
-                statuses.add(Response.STATUS_OK);
-            }
-        }
-        if (n == 0) {
-            return NO_SNAPSHOT;
-        }
-        return new Response.SnapshotMultiResult(statuses, computeSnapshot(found, n));
-    }
-
-    private Response snapshotGxid(TxnRef ref) {
-        int slot = txns.resolve(ref);
-        if (slot == TransactionTable.NONE) {
-            return NO_SNAPSHOT;
-        }
-        int gxid = ensureGxid(slot);
-        oneRequester[0] = slot;
-        return new Response.SnapshotGxidResult(slot, gxid, Response.STATUS_OK, computeSnapshot(oneRequester, 1));
-    }
-
-    /** State code of an open transaction; for an unknown one -1 and the GXID asked (0 for a handle). */
-    private Response status(TxnRef ref) {
-        int slot = txns.resolve(ref);
-        if (slot == TransactionTable.NONE) {
-            return new Response.TxnStatus(ref.isGxid() ? ref.id() : Gxids.INVALID, TxnState.UNKNOWN);
-        }
-        return new Response.TxnStatus(txns.gxid(slot), txns.state(slot));
-    }
-
-    private List<Integer> preparedGxids() {
-        List<Integer> gxids = new ArrayList<>(txns.preparedCount());
-        for (int s = txns.head(); s != TransactionTable.NONE; s = txns.next(s)) {
-            if (txns.isPrepared(s)) {
-                gxids.add(txns.gxid(s));
-            }
-        }
-        return gxids;
-    }
-
     // ---- accessors ----
 
     public CoreLimits limits() {
@@ -432,20 +189,20 @@ public final class GtmStateMachine {
 
     /** The next GXID a begin would get. */
     public int nextGxid() {
-        return nextGxid;
+        return transactions.nextGxid;
     }
 
     /** The latest completed GXID (XC's latestCompletedXid); snapshots have xmax one above it. */
     public int latestCompletedGxid() {
-        return latestCompleted;
+        return transactions.latestCompleted;
     }
 
     public int openTransactionCount() {
-        return txns.count();
+        return transactions.txns.count();
     }
 
     public int preparedCount() {
-        return txns.preparedCount();
+        return transactions.txns.preparedCount();
     }
 
     public int sequenceCount() {
@@ -459,7 +216,7 @@ public final class GtmStateMachine {
 
     /** Incremented by every change to the set of prepared transactions (prepare, and ending one). */
     public long preparedChanges() {
-        return preparedChanges;
+        return transactions.preparedChanges;
     }
 
     /** Sessions that have deduplication state. */
@@ -498,6 +255,6 @@ public final class GtmStateMachine {
 
     @Override
     public String toString() {
-        return "GtmStateMachine[next=" + Gxids.toString(nextGxid) + ", open=" + txns.count() + "]";
+        return "GtmStateMachine[next=" + Gxids.toString(nextGxid()) + ", open=" + openTransactionCount() + "]";
     }
 }

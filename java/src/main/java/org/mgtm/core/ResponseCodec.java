@@ -1,6 +1,6 @@
 package org.mgtm.core;
 
-import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +33,6 @@ final class ResponseCodec {
     private static final int SEQUENCE_VALUE = 14;
     private static final int TXN_STATUS = 15;
     private static final int ALL_PREPARED = 16;
-
-    /** Longest string or list accepted when reading, so a corrupt length cannot exhaust memory. */
-    private static final int MAX_LENGTH = 1 << 20;
 
     private ResponseCodec() {
     }
@@ -111,7 +108,7 @@ final class ResponseCodec {
         }
     }
 
-    static Response read(DataInput in) throws IOException {
+    static Response read(DataInputStream in) throws IOException {
         int tag = in.readUnsignedByte();
         return switch (tag) {
             case ERROR -> new Response.Error(readString(in), readString(in));
@@ -135,7 +132,7 @@ final class ResponseCodec {
         };
     }
 
-    private static ResultType readResultType(DataInput in) throws IOException {
+    private static ResultType readResultType(DataInputStream in) throws IOException {
         int code = in.readUnsignedByte();
         ResultType t = ResultType.fromCode(code);
         if (t == null) {
@@ -144,10 +141,15 @@ final class ResponseCodec {
         return t;
     }
 
-    static int readLength(DataInput in) throws IOException {
+    /**
+     * Reads a count of entries of at least {@code minEntryBytes} bytes each. The input is a body
+     * already in memory, so the bytes left bound every count: a corrupt one fails here instead of
+     * allocating a huge array, and no fixed cap limits what a valid state may hold.
+     */
+    static int readCount(DataInputStream in, int minEntryBytes) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > MAX_LENGTH) {
-            throw new IOException("bad length " + n);
+        if (n < 0 || (long) n * minEntryBytes > in.available()) {
+            throw new IOException("bad count " + n + " with " + in.available() + " bytes left");
         }
         return n;
     }
@@ -158,8 +160,8 @@ final class ResponseCodec {
         out.write(b);
     }
 
-    private static String readString(DataInput in) throws IOException {
-        byte[] b = new byte[readLength(in)];
+    private static String readString(DataInputStream in) throws IOException {
+        byte[] b = new byte[readCount(in, 1)];
         in.readFully(b);
         return new String(b, StandardCharsets.UTF_8);
     }
@@ -169,8 +171,8 @@ final class ResponseCodec {
         out.write(key.unsafeBytes());
     }
 
-    static SequenceKey readKey(DataInput in) throws IOException {
-        byte[] b = new byte[readLength(in)];
+    static SequenceKey readKey(DataInputStream in) throws IOException {
+        byte[] b = new byte[readCount(in, 1)];
         in.readFully(b);
         return SequenceKey.of(b);
     }
@@ -182,8 +184,8 @@ final class ResponseCodec {
         }
     }
 
-    private static List<Integer> readInts(DataInput in) throws IOException {
-        int n = readLength(in);
+    private static List<Integer> readInts(DataInputStream in) throws IOException {
+        int n = readCount(in, 4);
         List<Integer> values = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             values.add(in.readInt());
@@ -201,11 +203,11 @@ final class ResponseCodec {
         }
     }
 
-    private static Snapshot readSnapshot(DataInput in) throws IOException {
+    private static Snapshot readSnapshot(DataInputStream in) throws IOException {
         int xmin = in.readInt();
         int xmax = in.readInt();
         int rgxmin = in.readInt();
-        int[] xip = new int[readLength(in)];
+        int[] xip = new int[readCount(in, 4)];
         for (int i = 0; i < xip.length; i++) {
             xip[i] = in.readInt();
         }

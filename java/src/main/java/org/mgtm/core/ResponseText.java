@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.ResultType;
+import org.mgtm.protocol.SequenceKey;
 
 /**
  * One stable line per {@link Response}, for test scripts, logs and tools. GXIDs are unsigned,
@@ -51,15 +52,36 @@ public final class ResponseText {
             return "snapshot-gxid handle=" + s.handle() + " gxid=" + Gxids.toString(s.gxid()) + " status="
                     + s.status() + " " + s.snapshot();
         } else if (r instanceof Response.SequenceKeyResult s) {
-            return name(s.resultType()) + " key=" + s.key();
+            return name(s.resultType()) + " key=" + key(s.key());
         } else if (r instanceof Response.SequenceValue s) {
-            return name(s.resultType()) + " key=" + s.key() + " value=" + s.value();
+            return name(s.resultType()) + " key=" + key(s.key()) + " value=" + s.value();
         } else if (r instanceof Response.TxnStatus t) {
             return "status gxid=" + Gxids.toString(t.gxid()) + " state=" + t.state();
         } else if (r instanceof Response.AllPrepared a) {
             return "all-prepared " + list(a.gxids(), true);
         }
         return r.toString();
+    }
+
+    /**
+     * A key as one token of text: UTF-8, with control characters, space and backslash written as
+     * {@code \xNN}, so renderings stay one line per fact whatever bytes a key holds.
+     */
+    public static String key(SequenceKey key) {
+        String text = key.toString();
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c <= ' ' || c == '\\' || c == 0x7F) {
+                if (sb == null) {
+                    sb = new StringBuilder(text.substring(0, i));
+                }
+                sb.append(String.format("\\x%02X", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     /** SEQUENCE_GET_NEXT -> seq-get-next. */

@@ -61,7 +61,7 @@ final class Sequence {
 
     /** One stable line with every field, for {@code describe()}. */
     String describe() {
-        return "seq " + key + " value=" + value + " called=" + called + " start=" + start + " inc=" + increment
+        return "seq " + ResponseText.key(key) + " value=" + value + " called=" + called + " start=" + start + " inc=" + increment
                 + " min=" + min + " max=" + max + " cycle=" + cycle;
     }
 }

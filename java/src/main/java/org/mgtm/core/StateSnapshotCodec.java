@@ -42,7 +42,10 @@ final class StateSnapshotCodec {
     static final int VERSION = 1;
     /** Bodies are read in chunks of this size, so a corrupt length cannot allocate much before EOF. */
     private static final int CHUNK = 64 * 1024;
-    private static final int MAX_NODES = 1 << 16;
+    // Smallest encoded size of a sequence, a session and a cached reply (bounds corrupt counts).
+    private static final int SEQUENCE_MIN_BYTES = 4 + 1 + 5 * 8 + 2;
+    private static final int SESSION_MIN_BYTES = 8 + 8 + 4;
+    private static final int REPLY_MIN_BYTES = 8 + 1;
 
     private StateSnapshotCodec() {
     }
@@ -52,9 +55,9 @@ final class StateSnapshotCodec {
             ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(256);
             DataOutputStream body = new DataOutputStream(bodyBytes);
             body.writeLong(appliedIndex);
-            body.writeInt(m.nextGxid);
-            body.writeInt(m.latestCompleted);
-            TransactionTable t = m.txns;
+            body.writeInt(m.transactions.nextGxid);
+            body.writeInt(m.transactions.latestCompleted);
+            TransactionTable t = m.transactions.txns;
             body.writeInt(t.lastHandle());
             body.writeInt(t.count());
             for (int s = t.head(); s != TransactionTable.NONE; s = t.next(s)) {
@@ -99,7 +102,7 @@ final class StateSnapshotCodec {
                 }
             }
             body.writeLong(m.sequences.changes());
-            body.writeLong(m.preparedChanges);
+            body.writeLong(m.transactions.preparedChanges);
             body.flush();
 
             ByteArrayOutputStream all = new ByteArrayOutputStream(bodyBytes.size() + 16);
@@ -189,11 +192,11 @@ final class StateSnapshotCodec {
     private static GtmStateMachine.Restored decodeBody(DataInputStream in, CoreLimits limits) throws IOException {
         GtmStateMachine m = new GtmStateMachine(limits);
         long appliedIndex = in.readLong();
-        m.nextGxid = in.readInt();
-        if (!Gxids.isNormal(m.nextGxid)) {
-            throw new IOException("next GXID " + Gxids.toString(m.nextGxid) + " is not normal");
+        m.transactions.nextGxid = in.readInt();
+        if (!Gxids.isNormal(m.transactions.nextGxid)) {
+            throw new IOException("next GXID " + Gxids.toString(m.transactions.nextGxid) + " is not normal");
         }
-        m.latestCompleted = in.readInt();
+        m.transactions.latestCompleted = in.readInt();
         int lastHandle = in.readInt();
         int txnCount = in.readInt();
         if (txnCount < 0 || txnCount > limits.maxTransactions()) {
@@ -210,7 +213,7 @@ final class StateSnapshotCodec {
             boolean vacuum = in.readBoolean();
             int xmin = in.readInt();
             int nodeCount = in.readInt();
-            if (nodeCount < -1 || nodeCount > MAX_NODES) {
+            if (nodeCount < -1 || (long) nodeCount * 4 > in.available()) {
                 throw new IOException("bad node count " + nodeCount);
             }
             int[] nodes = null;
@@ -220,10 +223,10 @@ final class StateSnapshotCodec {
                     nodes[n] = in.readInt();
                 }
             }
-            m.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
+            m.transactions.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
         }
-        m.txns.restoreLastHandle(lastHandle);
-        int seqCount = ResponseCodec.readLength(in);
+        m.transactions.txns.restoreLastHandle(lastHandle);
+        int seqCount = ResponseCodec.readCount(in, SEQUENCE_MIN_BYTES);
         SequenceKey previous = null;
         for (int i = 0; i < seqCount; i++) {
             SequenceKey key = ResponseCodec.readKey(in);
@@ -234,7 +237,7 @@ final class StateSnapshotCodec {
             m.sequences.restore(new Sequence(key, in.readLong(), in.readLong(), in.readLong(), in.readLong(),
                     in.readLong(), in.readBoolean(), in.readBoolean()));
         }
-        int sessionCount = ResponseCodec.readLength(in);
+        int sessionCount = ResponseCodec.readCount(in, SESSION_MIN_BYTES);
         long previousId = 0;
         for (int i = 0; i < sessionCount; i++) {
             long id = in.readLong();
@@ -243,7 +246,7 @@ final class StateSnapshotCodec {
             }
             previousId = id;
             SessionTable.Session s = m.sessions.restore(id, in.readLong());
-            int replies = ResponseCodec.readLength(in);
+            int replies = ResponseCodec.readCount(in, REPLY_MIN_BYTES);
             for (int r = 0; r < replies; r++) {
                 long no = in.readLong();
                 Response reply = ResponseCodec.read(in);
@@ -251,7 +254,7 @@ final class StateSnapshotCodec {
             }
         }
         m.sequences.restoreChanges(in.readLong());
-        m.preparedChanges = in.readLong();
+        m.transactions.preparedChanges = in.readLong();
         return new GtmStateMachine.Restored(m, appliedIndex);
     }
 }

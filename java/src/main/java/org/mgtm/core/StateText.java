@@ -6,15 +6,15 @@ final class StateText {
     }
 
     static String describe(GtmStateMachine m) {
-        TransactionTable txns = m.txns;
+        TransactionTable txns = m.transactions.txns;
         StringBuilder sb = new StringBuilder();
-        sb.append("gxids next=").append(Gxids.toString(m.nextGxid))
-                .append(" latest-completed=").append(Gxids.toString(m.latestCompleted)).append('\n');
+        sb.append("gxids next=").append(Gxids.toString(m.transactions.nextGxid))
+                .append(" latest-completed=").append(Gxids.toString(m.transactions.latestCompleted)).append('\n');
         sb.append("counts open=").append(txns.count()).append(" prepared=").append(txns.preparedCount())
                 .append(" sequences=").append(m.sequences.count()).append(" sessions=").append(m.sessions.count())
                 .append(" last-handle=").append(txns.lastHandle())
                 .append(" sequence-changes=").append(m.sequences.changes())
-                .append(" prepared-changes=").append(m.preparedChanges).append('\n');
+                .append(" prepared-changes=").append(m.transactions.preparedChanges).append('\n');
         for (int s = txns.head(); s != TransactionTable.NONE; s = txns.next(s)) {
             sb.append("txn handle=").append(s).append(" gxid=").append(Gxids.toString(txns.gxid(s)))
                     .append(" state=").append(TxnState.name(txns.state(s)))

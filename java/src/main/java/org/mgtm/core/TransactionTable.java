@@ -48,6 +48,8 @@ final class TransactionTable {
     private final IntIntMap byGxid;
     /** xip is collected here, then copied once into the snapshot's array of the right size. */
     private final int[] xipScratch;
+    /** The last snapshot computed; null when it may be stale (see {@link #snapshot}). */
+    private Snapshot lastSnapshot;
 
     TransactionTable(int capacity) {
         this.capacity = capacity;
@@ -68,10 +70,6 @@ final class TransactionTable {
         }
         byGxid = new IntIntMap(capacity);
         xipScratch = new int[capacity];
-    }
-
-    int capacity() {
-        return capacity;
     }
 
     int count() {
@@ -142,6 +140,7 @@ final class TransactionTable {
         this.nodes[slot] = nodes;
         if (gxid != Gxids.INVALID) {
             byGxid.put(gxid, slot);
+            gxidAppears(gxid);
         }
         prev[slot] = tail;
         next[slot] = NONE;
@@ -164,6 +163,7 @@ final class TransactionTable {
         }
         gxid[slot] = newGxid;
         byGxid.put(newGxid, slot);
+        gxidAppears(newGxid);
     }
 
     /** Marks the transaction prepared (again, if it was: the node list is replaced). */
@@ -177,6 +177,7 @@ final class TransactionTable {
 
     /** Closes the transaction in {@code slot} and frees the slot. */
     void end(int slot) {
+        lastSnapshot = null;
         if (gxid[slot] != Gxids.INVALID) {
             byGxid.remove(gxid[slot]);
         }
@@ -272,14 +273,38 @@ final class TransactionTable {
     }
 
     /**
-     * Computes a snapshot exactly as spec 9.5 does, and sets the xmin of each requester that has
-     * none (so only a transaction's first snapshot sets it).
+     * A snapshot exactly as spec 9.5 computes it, and sets the xmin of each requester that has none
+     * (so only a transaction's first snapshot sets it).
      *
-     * @param xmax       latestCompleted advanced by one
-     * @param requesters slots of the requesting transactions that were found
+     * <p>The last snapshot computed is reused while it is still what the scan would give. It stays
+     * valid until a transaction ends ({@link #end}) or xmax moves (checked here), because nothing
+     * else changes its inputs: a GXID handed out later follows-or-equals xmax (it is never listed,
+     * and {@link #open}/{@link #assignGxid} drop the cache if one ever did not), and a requester's
+     * xmin is set to the snapshot's xmin, which never precedes recent_global_xmin.
+     *
+     * @param xmax        latestCompleted advanced by one
+     * @param requesters  slots of the requesting transactions that were found
      * @param nRequesters how many entries of {@code requesters} are used
      */
     Snapshot snapshot(int xmax, int[] requesters, int nRequesters) {
+        Snapshot snap = lastSnapshot;
+        if (snap == null || snap.xmax() != xmax) {
+            snap = scan(xmax);
+            lastSnapshot = snap;
+        }
+        int snapXmin = snap.xmin();
+        for (int i = 0; i < nRequesters; i++) {
+            int r = requesters[i];
+            if (xmin[r] == Gxids.INVALID) {
+                xmin[r] = snapXmin;
+            }
+        }
+        return snap;
+    }
+
+    /** One pass over the begin-order list (spec 9.5). */
+    private Snapshot scan(int xmax) {
+        // xmax, snapXmin and globalXmin are always normal here, so "a precedes b" is (a - b) < 0.
         int snapXmin = xmax;
         int globalXmin = xmax;
         int xcnt = 0;
@@ -290,29 +315,32 @@ final class TransactionTable {
                 continue;
             }
             int tx = xmin[s];
-            if (Gxids.isNormal(tx) && Gxids.precedes(tx, globalXmin)) {
+            if (Gxids.isNormal(tx) && tx - globalXmin < 0) {
                 globalXmin = tx;
             }
             int g = gxid[s];
-            // A transaction without a GXID (TXN_BEGIN) is never listed. Those at or above xmax began
-            // after the last completion and are invisible anyway. Requesters are listed like any other.
-            if (Gxids.isNormal(g) && !Gxids.followsOrEquals(g, xmax)) {
-                if (Gxids.precedes(g, snapXmin)) {
+            // A transaction without a GXID (TXN_BEGIN) is never listed; nor is one that follows or
+            // equals xmax: it began after the last completion and is invisible anyway. Requesters
+            // are listed like any other.
+            if (Gxids.isNormal(g) && xmax - g > 0) {
+                if (g - snapXmin < 0) {
                     snapXmin = g;
                 }
                 xipScratch[xcnt++] = g;
             }
         }
-        if (Gxids.precedes(snapXmin, globalXmin)) {
+        if (snapXmin - globalXmin < 0) {
             globalXmin = snapXmin;
         }
-        for (int i = 0; i < nRequesters; i++) {
-            int r = requesters[i];
-            if (xmin[r] == Gxids.INVALID) {
-                xmin[r] = snapXmin;
-            }
-        }
         return new Snapshot(snapXmin, xmax, globalXmin, Arrays.copyOf(xipScratch, xcnt));
+    }
+
+    /** Drops the reused snapshot if a newly listed GXID would change it. */
+    private void gxidAppears(int g) {
+        Snapshot snap = lastSnapshot;
+        if (snap != null && Gxids.isNormal(g) && !Gxids.followsOrEquals(g, snap.xmax())) {
+            lastSnapshot = null;
+        }
     }
 
     /**

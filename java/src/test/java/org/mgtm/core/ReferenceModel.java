@@ -118,6 +118,13 @@ final class ReferenceModel {
             if (txns.size() + entries.size() > maxTxns) {
                 return Response.Error.error("Max transaction limit reached");
             }
+            long g0 = next;
+            for (int i = 0; i < entries.size(); i++) {
+                if (inUse(g0)) {
+                    return inUseError(g0);
+                }
+                g0 = advance(g0);
+            }
             long first = next;
             long last = first;
             for (int i = 0; i < entries.size(); i++) {
@@ -165,14 +172,18 @@ final class ReferenceModel {
             if (t == null) {
                 return Response.Error.error("Failed to get a snapshot");
             }
-            ensureGxid(t);
+            if (!ensureGxid(t)) {
+                return inUseError(next);
+            }
             return new Response.SnapshotGxidResult(t.handle, (int) t.gxid, 0, snapshot(List.of(t)));
         } else if (req instanceof Request.TxnGetGxid r) {
             Txn t = find(TxnRef.handle(r.handle()));
             if (t == null) {
                 return Response.Error.error("Failed to get the transaction id: no transaction with handle " + r.handle());
             }
-            ensureGxid(t);
+            if (!ensureGxid(t)) {
+                return inUseError(next);
+            }
             return new Response.HandleGxid(r.handle(), (int) t.gxid);
         } else if (req instanceof Request.TxnPrepare r) {
             if (r.nodes().size() > maxNodes) {
@@ -223,6 +234,9 @@ final class ReferenceModel {
         if (txns.size() == maxTxns) {
             return Response.Error.error("Max transaction limit reached");
         }
+        if (withGxid && inUse(next)) {
+            return inUseError(next);
+        }
         long g = 0;
         if (withGxid) {
             g = next;
@@ -263,11 +277,30 @@ final class ReferenceModel {
         return false;
     }
 
-    private void ensureGxid(Txn t) {
+    /** False if the transaction needs a GXID and the next one is still open. */
+    private boolean ensureGxid(Txn t) {
         if (t.gxid == 0) {
+            if (inUse(next)) {
+                return false;
+            }
             t.gxid = next;
             next = advance(next);
         }
+        return true;
+    }
+
+    private boolean inUse(long gxid) {
+        for (Txn t : txns) {
+            if (t.gxid == gxid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Response inUseError(long gxid) {
+        return Response.Error.error("Failed to get a new transaction id: gxid " + gxid
+                + " is still in use by an open transaction");
     }
 
     Txn find(TxnRef ref) {

@@ -259,6 +259,23 @@ class StateSnapshotTest {
         assertTrue(e.getMessage().contains("bad or duplicate handle 5"), e.getMessage());
     }
 
+    /**
+     * Absurd counts with a valid CRC fail cleanly, bounded by the bytes left (no fixed cap limits a
+     * valid state). An empty state is: header 12, appliedIndex 8, next, latest, last handle,
+     * transaction count (offset 32), sequence count (36), session count (40), two counters, CRC.
+     */
+    @Test
+    void absurdCountsAreRejected() throws IOException {
+        byte[] empty = bytes(new GtmStateMachine(LIMITS), 0);
+        assertEquals(64, empty.length);
+        assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 32, -1)), LIMITS))
+                .getMessage().contains("-1 transactions"));
+        assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 36, Integer.MAX_VALUE)), LIMITS))
+                .getMessage().contains("bad count 2147483647"));
+        assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 40, 1)), LIMITS))
+                .getMessage().contains("bad count 1"));
+    }
+
     private static byte[] patchInt(byte[] b, int offset, int value) {
         byte[] out = b.clone();
         ByteBuffer.wrap(out).putInt(offset, value);

@@ -3,6 +3,7 @@ package org.mgtm.client;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.mgtm.core.Gxids;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.Snapshot;
@@ -171,12 +172,7 @@ public final class GroupingConnection {
         Response.BeginGxidMulti multi = (Response.BeginGxidMulti) response;
         int first = multi.firstGxid();
         for (int i = 0; i < waiters.size(); i++) {
-            // gtm_proxy's rule for a run that crosses the wrap: skip the three special ids.
-            int gxid = first + i;
-            if (Integer.compareUnsigned(gxid, first) < 0) {
-                gxid += 3;
-            }
-            waiters.get(i).result.complete(gxid);
+            waiters.get(i).result.complete(Gxids.groupMember(first, i));
         }
     }
 

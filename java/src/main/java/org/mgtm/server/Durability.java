@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.mgtm.core.GtmStateMachine;
+import org.mgtm.core.Gxids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ final class Durability {
 
     /** Saves now: at startup (before serving) and at a clean shutdown. */
     void save(GtmStateMachine core) {
-        int mark = advance(core.nextGxid(), reserveChunk);
+        int mark = Gxids.groupMember(core.nextGxid(), reserveChunk); // the counter plus a chunk, wrap-aware
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -73,14 +74,5 @@ final class Durability {
         savedSequenceChanges = core.sequenceChanges();
         savedPreparedChanges = core.preparedChanges();
         stats.recordSave();
-    }
-
-    /** {@code gxid + n} with the GXID wrap rule: the values 0, 1 and 2 are never normal GXIDs. */
-    static int advance(int gxid, int n) {
-        int result = gxid + n;
-        if (Integer.compareUnsigned(result, 3) < 0 || Integer.compareUnsigned(result, gxid) < 0) {
-            result += 3;
-        }
-        return result;
     }
 }

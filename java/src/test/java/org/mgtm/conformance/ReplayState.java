@@ -40,14 +40,8 @@ final class ReplayState {
 
     void mapRun(int capturedFirst, int oursFirst, int count) {
         for (int i = 0; i < count; i++) {
-            capturedToOurs.put(runMember(capturedFirst, i), runMember(oursFirst, i));
+            capturedToOurs.put(Gxids.groupMember(capturedFirst, i), Gxids.groupMember(oursFirst, i));
         }
-    }
-
-    /** The i-th GXID of a gap-free run, as gtm_proxy computes it. */
-    private static int runMember(int first, int i) {
-        int gxid = first + i;
-        return Integer.compareUnsigned(gxid, first) < 0 ? gxid + 3 : gxid;
     }
 
     int ours(int captured) {
@@ -123,7 +117,7 @@ final class ReplayState {
         } else if (ours instanceof Response.BeginGxidMulti m) {
             List<Request.BeginEntry> entries = ((Request.TxnBeginGetGxidMulti) request).entries();
             for (int i = 0; i < m.count(); i++) {
-                openOwners.put(runMember(m.firstGxid(), i), (int) entries.get(i).conid());
+                openOwners.put(Gxids.groupMember(m.firstGxid(), i), (int) entries.get(i).conid());
             }
         } else if (ours instanceof Response.Ended e) {
             openOwners.remove(e.gxid());

@@ -14,6 +14,10 @@ import picocli.CommandLine.Option;
         description = "Run a standalone mgtm (one replica, no replication) serving Postgres-XC 0.9.2 backends "
                 + "and gtm_proxy workers.")
 public final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "Settings file (key = value, keys as the long options with _ for -); "
+            + "the command line overrides it.")
+    Path config;
+
     @Option(names = {"-h", "--host"}, defaultValue = "127.0.0.1", description = "Listen address (default: ${DEFAULT-VALUE}).")
     String host;
 

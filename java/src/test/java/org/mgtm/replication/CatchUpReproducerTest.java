@@ -24,10 +24,11 @@ class CatchUpReproducerTest {
     static final boolean CATCH_UP = Boolean.parseBoolean(System.getProperty("mgtm.raft.catchup", "true"));
     static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
-    static RaftProcessCluster cluster(String name) throws Exception {
+    static RaftProcessCluster cluster(String name, String maxLogSize) throws Exception {
         Path dir = Path.of("target", "raft-it", name + "-" + System.currentTimeMillis()).toAbsolutePath();
         return new RaftProcessCluster(dir, 3, Map.of(
                 "raft.catchup", Boolean.toString(CATCH_UP),
+                "raft.max_log_size", maxLogSize,
                 "node.load_rate", "600",
                 "node.load_max_inflight", "100000"), JVM);
     }
@@ -53,15 +54,31 @@ class CatchUpReproducerTest {
         Thread.sleep(5000);
         long t = System.currentTimeMillis();
         c.start(f);
+        c.log("restart " + c.node(f).id() + " at " + t);
         assertTrue(c.await(() -> c.node(f).firstEvent("READY", t, e -> true).isPresent(), 15_000),
                 "restarted follower did not join");
-        return c.node(f).firstEvent("READY", t, e -> true).orElseThrow();
+        RaftProcessCluster.Event ready = c.node(f).firstEvent("READY", t, e -> true).orElseThrow();
+        ready.fields().put("started", Long.toString(t));
+        return ready;
     }
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void restartedFollowerCatchesUpUnderLoadWithinTwoSeconds() throws Exception {
-        try (RaftProcessCluster c = cluster("catchup")) {
+        // 4 MB between snapshots: the 5 s of missed entries (~200 KB) are still in the leader's log
+        catchUp("catchup", "4194304", false);
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void followerBehindACompactedLogCatchesUpThroughASnapshotWithinTwoSeconds() throws Exception {
+        // 32 KB between snapshots: the leader compacts its log every ~0.7 s, so the entries the follower missed
+        // are gone and it needs an InstallSnapshot
+        catchUp("snapshot", "32768", true);
+    }
+
+    void catchUp(String name, String maxLogSize, boolean needsSnapshot) throws Exception {
+        try (RaftProcessCluster c = cluster(name, maxLogSize)) {
             int leader = startLoaded(c);
             int f = (leader + 1) % 3;
             RaftProcessCluster.Event ready = bounceFollower(c, f);
@@ -73,21 +90,29 @@ class CatchUpReproducerTest {
                 return s != null && s.time() >= ready.time() && s.num("commit") >= target;
             }, 10_000);
             RaftProcessCluster.Event s = c.node(f).lastStat();
+            RaftProcessCluster.Event ls = c.node(leader).lastStat();
             long ms = s.time() - ready.time();
-            c.log("caught=" + caught + " after " + ms + " ms, follower " + s.fields() + ", leader "
-                    + c.node(leader).lastStat().fields());
-            System.out.printf("catch-up (%s): caught=%b in %d ms (follower commit %d, target %d)%n",
-                    CATCH_UP ? "CatchUpRaft" : "RAFT", caught, ms, s.num("commit"), target);
+            c.log("caught=" + caught + " after " + ms + " ms, follower " + s.fields() + ", leader " + ls.fields());
+            System.out.printf("%s (%s): caught=%b in %d ms after rejoining, %d ms after process start"
+                            + " (follower commit %d, target %d; leader %s)%n", name, CATCH_UP ? "CatchUpRaft" : "RAFT",
+                    caught, ms, s.time() - ready.num("started"), s.num("commit"), target, ls.fields());
             assertTrue(caught, "restarted follower did not catch up within 10 s: " + s.fields()
                     + " target " + target + "; see " + c.baseDir());
             assertTrue(ms <= 2000, "restarted follower caught up only after " + ms + " ms");
+            if (needsSnapshot && CATCH_UP)
+                assertTrue(ls.num("cu_snaps") > 0, "expected a catch-up snapshot: " + ls.fields());
+            // the state machine holds exactly the committed commands (one command per entry here)
+            assertTrue(c.await(() -> {
+                RaftProcessCluster.Event x = c.node(f).lastStat();
+                return x.num("count") >= target;
+            }, 2000), "state machine behind the commit index: " + c.node(f).lastStat().fields());
         }
     }
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void leaderKilledRightAfterFollowerRestartIsReplacedAndCommitsWithinOneSecond() throws Exception {
-        try (RaftProcessCluster c = cluster("failover")) {
+        try (RaftProcessCluster c = cluster("failover", "4194304")) {
             int leader = startLoaded(c);
             int f = (leader + 1) % 3;
             bounceFollower(c, f);

@@ -132,7 +132,8 @@ public final class RaftTestNode {
         timer.scheduleAtFixedRate(() -> emit("STAT " + System.currentTimeMillis() + " id=" + id
                 + " role=" + member.role() + " term=" + member.term() + " leader=" + member.leaderId()
                 + " last=" + member.lastAppended() + " commit=" + member.commitIndex()
-                + " applied=" + sm.appliedCommands() + " view=" + member.viewMembers().size()),
+                + " applied=" + sm.appliedCommands() + " count=" + applier.count
+                + " view=" + member.viewMembers().size() + catchUpStats(member)),
                 0, statMs, TimeUnit.MILLISECONDS);
 
         AtomicInteger inFlight = new AtomicInteger();
@@ -179,6 +180,13 @@ public final class RaftTestNode {
         member.close();
         emit("BYE " + System.currentTimeMillis() + " id=" + id);
         System.exit(0);
+    }
+
+    private static String catchUpStats(RaftMember m) {
+        if (!(m.raft() instanceof CatchUpRaft cu))
+            return "";
+        return " cu_msgs=" + cu.numCatchUpMessages() + " cu_entries=" + cu.numCatchUpEntries()
+                + " cu_snaps=" + cu.numCatchUpSnapshots() + " snaps=" + cu.numSnapshots();
     }
 
     /** As leader: keeps {@code inFlight} appends outstanding for {@code ms} and prints the rate. */

@@ -47,8 +47,15 @@ final class ClientConnectionHandler extends SimpleChannelInboundHandler<WireMess
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        sequencer.drain();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         sequencer.submit(new Command.EndSession(session), null, WireMessage.NO_CONID);
+        sequencer.drain();
         super.channelInactive(ctx);
     }
 
@@ -59,6 +66,7 @@ final class ClientConnectionHandler extends SimpleChannelInboundHandler<WireMess
         if (connection != null && ctx.channel().isActive()) {
             // Answers to the requests before the bad frame are still owed: close behind them.
             sequencer.submitClose(connection);
+            sequencer.drain();
         } else {
             ctx.close();
         }

@@ -63,14 +63,15 @@ final class CommandSequencer implements AutoCloseable {
 
     private void enqueue(Pending pending) {
         queue.offer(pending);
-        drain();
     }
 
     /**
-     * Applies queued work unless another thread already is. The re-check after letting go closes the
-     * window in which a request queued by a thread that found us busy would otherwise be stranded.
+     * Applies queued work unless another thread already is. Callers queue everything one read
+     * produced, then drain once, so a gtm_proxy round (several MULTI requests and an 'F' in one
+     * segment) is applied as one batch and answered with one write. The re-check after letting go
+     * closes the window in which work queued by a thread that found us busy would be stranded.
      */
-    private void drain() {
+    void drain() {
         while (!queue.isEmpty() && applying.compareAndSet(false, true)) {
             try {
                 Pending p;

@@ -41,6 +41,14 @@ public sealed interface Command {
     }
 
     /**
+     * Raises the GXID counter to {@code atLeast} if it follows it (never lowers it), like XC's -x,
+     * without touching transactions: a replicated group applies it when a leader finds the
+     * configured start GXID above the counter.
+     */
+    record RaiseNextGxid(int atLeast) implements Command {
+    }
+
+    /**
      * The service (re)starts: no client session survives it, so every open transaction that is not
      * prepared ends; {@code nextGxidAtLeast} raises the GXID counter (never lowers it).
      */

@@ -16,7 +16,8 @@ import org.mgtm.protocol.Response;
  *   <li><b>Commands.</b> A {@link Command} is one state-changing input: a client request
  *       ({@link Command.Client}, one XC protocol message with the session, proxy backend slot and
  *       request number it came with), the end of a client session ({@link Command.EndSession}), or
- *       a service restart ({@link Command.Restart}). {@link #apply(Command)} applies one command and
+ *       a service restart ({@link Command.Restart}), or a raise of the GXID counter
+ *       ({@link Command.RaiseNextGxid}). {@link #apply(Command)} applies one command and
  *       returns its reply. Every command goes through the replicated log and is applied, in log
  *       order, on every replica, including requests that only read (a snapshot sets the
  *       requester's xmin).</li>
@@ -76,6 +77,10 @@ public final class GtmStateMachine {
         if (command instanceof Command.EndSession e) {
             transactions.endOwned(e.session(), TransactionManager.ALL_BACKENDS);
             sessions.drop(e.session());
+            return Response.None.INSTANCE;
+        }
+        if (command instanceof Command.RaiseNextGxid r) {
+            transactions.raise(r.atLeast());
             return Response.None.INSTANCE;
         }
         if (command instanceof Command.Restart r) {
@@ -222,6 +227,16 @@ public final class GtmStateMachine {
     /** Sessions that have deduplication state. */
     public int sessionCount() {
         return sessions.count();
+    }
+
+    /**
+     * Every session the state still knows, ascending: owners of transactions that are not prepared,
+     * and sessions with cached replies. A replicated leader expires the ones that stay away.
+     */
+    public long[] knownSessions() {
+        java.util.TreeSet<Long> all = transactions.owningSessions();
+        all.addAll(sessions.ids());
+        return all.stream().mapToLong(Long::longValue).toArray();
     }
 
     // ---- snapshots ----

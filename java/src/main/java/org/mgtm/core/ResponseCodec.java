@@ -16,7 +16,7 @@ import org.mgtm.protocol.Snapshot;
  * snapshots. Big-endian (DataOutput); one tag byte, then the record's components in order. A new
  * Response kind needs a new tag here (and the format version raised); tags are never reused.
  */
-final class ResponseCodec {
+public final class ResponseCodec {
     private static final int ERROR = 1;
     private static final int NONE = 2;
     private static final int BEGIN_HANDLE = 3;
@@ -35,6 +35,30 @@ final class ResponseCodec {
     private static final int ALL_PREPARED = 16;
 
     private ResponseCodec() {
+    }
+
+    /** The reply as bytes: how a replicated leader gets a state machine's reply from the log's apply. */
+    public static byte[] encode(Response r) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(32);
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            write(out, r);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // in-memory streams do not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads bytes written by {@link #encode}; damaged bytes are an IOException. */
+    public static Response decode(byte[] bytes) throws IOException {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            Response r = read(in);
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after a reply");
+            }
+            return r;
+        } catch (java.io.EOFException e) {
+            throw new IOException("truncated reply", e);
+        }
     }
 
     static void write(DataOutput out, Response r) throws IOException {

@@ -138,6 +138,10 @@ final class SessionTable {
     /** The session used last: consecutive requests mostly come from the same proxy session. */
     private Session last;
 
+    java.util.Set<Long> ids() {
+        return sessions.keySet();
+    }
+
     int count() {
         return sessions.size();
     }

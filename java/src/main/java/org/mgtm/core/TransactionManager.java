@@ -188,6 +188,11 @@ final class TransactionManager {
                 finish(s);
             }
         }
+        raise(atLeast);
+    }
+
+    /** Moves the counter up to {@code atLeast} (invariant 1: never down), latestCompleted with it (invariant 3). */
+    void raise(int atLeast) {
         if (Gxids.follows(atLeast, nextGxid)) {
             nextGxid = atLeast;
             int before = Gxids.retreat(atLeast);
@@ -195,6 +200,17 @@ final class TransactionManager {
                 latestCompleted = before;
             }
         }
+    }
+
+    /** Sessions that own a transaction which is not prepared, ascending. */
+    java.util.TreeSet<Long> owningSessions() {
+        java.util.TreeSet<Long> owners = new java.util.TreeSet<>();
+        for (int s = txns.head(); s != TransactionTable.NONE; s = txns.next(s)) {
+            if (!txns.isPrepared(s)) {
+                owners.add(txns.owner(s));
+            }
+        }
+        return owners;
     }
 
     Response prepare(TxnRef ref, List<Integer> nodes) {

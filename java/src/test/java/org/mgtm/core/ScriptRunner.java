@@ -55,6 +55,10 @@ final class ScriptRunner {
                 return render(machine.apply(new Command.EndSession(a.longArg("s", 1))));
             case "restart":
                 return render(machine.apply(new Command.Restart(a.gxid("next"))));
+            case "raise":
+                return render(machine.apply(new Command.RaiseNextGxid(a.gxid("next"))));
+            case "sessions":
+                return java.util.Arrays.toString(machine.knownSessions());
             default:
                 int times = a.intArg("times", 1);
                 long session = a.longArg("s", 1);

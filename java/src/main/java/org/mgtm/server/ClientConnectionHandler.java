@@ -15,11 +15,11 @@ import org.slf4j.LoggerFactory;
 final class ClientConnectionHandler extends SimpleChannelInboundHandler<WireMessage.Frontend> {
     private static final Logger log = LoggerFactory.getLogger(ClientConnectionHandler.class);
 
-    private final CommandSequencer sequencer;
+    private final Sequencer sequencer;
     private final long session;
     private Connection connection;
 
-    ClientConnectionHandler(CommandSequencer sequencer, long session) {
+    ClientConnectionHandler(Sequencer sequencer, long session) {
         this.sequencer = sequencer;
         this.session = session;
     }

@@ -12,30 +12,39 @@ import org.mgtm.protocol.WireMessage;
  * batch produced for it. The outbox is touched only by the thread applying the batch; its answers
  * leave in request order with one flush per batch.
  */
-final class Connection {
-    final Channel channel;
-    final long session;
+public final class Connection {
+    public final Channel channel;
+    public final long session;
     private ArrayList<WireMessage.Answer> outbox = new ArrayList<>(4);
-    boolean queuedForFlush;
+    private boolean queuedForFlush;
     private final AtomicInteger tasksInFlight = new AtomicInteger();
     private boolean closeAfterFlush;
 
-    Connection(Channel channel, long session) {
+    public Connection(Channel channel, long session) {
         this.channel = channel;
         this.session = session;
     }
 
-    void add(WireMessage.Answer answer) {
+    /** Marks the connection as having answers in the current batch; true the first time per batch. */
+    public boolean markForFlush() {
+        if (queuedForFlush) {
+            return false;
+        }
+        queuedForFlush = true;
+        return true;
+    }
+
+    public void add(WireMessage.Answer answer) {
         outbox.add(answer);
     }
 
     /** After the answers collected so far are written, close the connection. */
-    void closeAfterAnswers() {
+    public void closeAfterAnswers() {
         closeAfterFlush = true;
     }
 
     /** Hands the collected answers to the channel's event loop: one task, one flush. */
-    void flushOutbox() {
+    public void flushOutbox() {
         queuedForFlush = false;
         boolean close = closeAfterFlush;
         if (outbox.isEmpty() && !close) {

@@ -1,21 +1,14 @@
 package org.mgtm.server;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.mgtm.core.Command;
 import org.mgtm.core.GtmStateMachine;
 import org.slf4j.Logger;
@@ -32,7 +25,7 @@ public final class GtmServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel listener;
-    private final CommandSequencer sequencer;
+    private final LocalSequencer sequencer;
     private final Durability durability;
     private final GtmStateMachine core;
     private final DataDirectory directory;
@@ -40,7 +33,7 @@ public final class GtmServer implements AutoCloseable {
     private final GtmServerInitializer initializer;
     private boolean closed;
 
-    private GtmServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, CommandSequencer sequencer,
+    private GtmServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, LocalSequencer sequencer,
                       Durability durability, GtmStateMachine core, DataDirectory directory, ServerStats stats,
                       GtmServerInitializer initializer) {
         this.boss = boss;
@@ -61,26 +54,19 @@ public final class GtmServer implements AutoCloseable {
             ServerStats stats = new ServerStats();
             Durability durability = new Durability(directory, config.reserveChunk(), stats);
             durability.save(core); // the reservation is on disk before the first GXID leaves
-            CommandSequencer sequencer = new CommandSequencer(core, durability, stats);
-            boolean epoll = Epoll.isAvailable();
-            EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-            EventLoopGroup workers = epoll ? new EpollEventLoopGroup(config.ioThreads())
-                    : new NioEventLoopGroup(config.ioThreads());
-            Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
-                    : NioServerSocketChannel.class;
+            LocalSequencer sequencer = new LocalSequencer(core, durability, stats);
+            EventLoopGroup boss = Transport.newGroup(1, "mgtm-accept");
+            EventLoopGroup workers = Transport.newGroup(config.ioThreads(), "mgtm-io");
+            AtomicLong sessionCounter = new AtomicLong();
             GtmServerInitializer initializer = new GtmServerInitializer(config.wireFormat(), sequencer,
-                    config.maxConnections());
+                    config.maxConnections(), sessionCounter::incrementAndGet, config.allowlist());
             Channel listener;
             try {
-                listener = new ServerBootstrap().group(boss, workers).channel(channelType)
-                        .option(ChannelOption.SO_BACKLOG, 2048)
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        .childHandler(initializer)
-                        .bind(config.host(), config.port()).sync().channel();
-            } catch (Exception e) {
+                listener = Transport.listen(boss, workers, config.host(), config.port(), initializer);
+            } catch (IOException e) {
                 boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-                throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+                throw e;
             }
             log.info("mgtm listening on {} (data directory {}, next GXID {}, reserved up to {})",
                     listener.localAddress(), config.dataDir(), Integer.toUnsignedString(core.nextGxid()),

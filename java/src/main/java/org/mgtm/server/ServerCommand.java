@@ -54,6 +54,10 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Open transactions at most, as XC's 4096 slots (default: ${DEFAULT-VALUE}).")
     int maxTransactions;
 
+    @Option(names = "--allow-clients", defaultValue = ClientAllowlist.LOOPBACK,
+            description = "Client addresses that may connect: comma-separated CIDR blocks, or * (default: ${DEFAULT-VALUE}).")
+    String allowClients;
+
     @Override
     public Integer call() throws Exception {
         if (startGxid < 0 || startGxid > 0xFFFF_FFFFL) {
@@ -66,7 +70,7 @@ public final class ServerCommand implements Callable<Integer> {
         };
         ServerConfig config = new ServerConfig(host, port, dataDir, (int) startGxid, reserveChunk,
                 new WireFormat(order, maxFrameLength), new CoreLimits(maxTransactions, 16, 65536), ioThreads,
-                maxConnections);
+                maxConnections, ClientAllowlist.parse(allowClients));
         GtmServer server = GtmServer.start(config);
         System.out.println("I'm running...");
         System.out.flush();

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>See docs/decisions/0001-single-sequencer-thread.md for the alternatives.
  */
-final class CommandSequencer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(CommandSequencer.class);
+final class LocalSequencer implements Sequencer, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalSequencer.class);
     private static final int MAX_BATCH = 8192;
 
     /**
@@ -40,24 +40,24 @@ final class CommandSequencer implements AutoCloseable {
     private final ArrayList<Pending> batch = new ArrayList<>(256);
     private final ArrayList<Connection> touched = new ArrayList<>(64);
 
-    CommandSequencer(GtmStateMachine core, Durability durability, ServerStats stats) {
+    LocalSequencer(GtmStateMachine core, Durability durability, ServerStats stats) {
         this.core = core;
         this.durability = durability;
         this.stats = stats;
     }
 
-    /** Queues a command; its answer (if any) goes to {@code connection} with {@code conid}. */
-    void submit(Command command, Connection connection, int conid) {
+    @Override
+    public void submit(Command command, Connection connection, int conid) {
         enqueue(new Pending(command, connection, conid, null));
     }
 
-    /** Queues an answer that needs no state (a malformed request), behind the connection's earlier ones. */
-    void submitAnswer(Response response, Connection connection, int conid) {
+    @Override
+    public void submitAnswer(Response response, Connection connection, int conid) {
         enqueue(new Pending(null, connection, conid, response));
     }
 
-    /** Closes the connection after every answer queued before this call has been written. */
-    void submitClose(Connection connection) {
+    @Override
+    public void submitClose(Connection connection) {
         enqueue(new Pending(null, connection, WireMessage.NO_CONID, null));
     }
 
@@ -71,7 +71,8 @@ final class CommandSequencer implements AutoCloseable {
      * segment) is applied as one batch and answered with one write. The re-check after letting go
      * closes the window in which work queued by a thread that found us busy would be stranded.
      */
-    void drain() {
+    @Override
+    public void drain() {
         while (!queue.isEmpty() && applying.compareAndSet(false, true)) {
             try {
                 Pending p;
@@ -118,8 +119,7 @@ final class CommandSequencer implements AutoCloseable {
     }
 
     private void markTouched(Connection connection) {
-        if (!connection.queuedForFlush) {
-            connection.queuedForFlush = true;
+        if (connection.markForFlush()) {
             touched.add(connection);
         }
     }

@@ -1,17 +1,19 @@
 package org.mgtm.replication;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
-import java.util.List;
 import org.mgtm.core.Command;
+import org.mgtm.protocol.Request;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.protocol.WireMessage;
-import org.mgtm.protocol.codec.XcCodecs;
-import org.mgtm.protocol.codec.XcRequestDecoder;
+import org.mgtm.protocol.codec.XcBodies;
+import org.mgtm.protocol.codec.XcBodyException;
 
 /**
  * The replicated log's encoding of a {@link Command}. One tag byte, then the fields, big-endian; a
- * client request carries its XC message as the XC wire frame (always little-endian host order, so
- * the log does not depend on a replica's wire settings).
+ * client request carries its XC message body (message type and payload, as on the XC wire) in
+ * little-endian host order always, so the log does not depend on a replica's wire settings.
  *
  * <p>Tags are stable ids: a tag is never reused for another command, and a new command gets a new
  * tag, so a log written by one version is read the same way by the next.
@@ -22,16 +24,18 @@ public final class CommandCodec {
     static final byte RESTART = 3;
     static final byte RAISE_NEXT_GXID = 4;
 
-    private static final WireFormat LOG_FORMAT = new WireFormat(WireFormat.DEFAULT.hostOrder(), Integer.MAX_VALUE);
+    private static final WireFormat LOG_FORMAT = WireFormat.DEFAULT;
 
-    // Decoding happens on the one thread that applies the log; the decoder keeps no state between frames.
-    private final XcRequestDecoder decoder = XcRequestDecoder.afterStartup(LOG_FORMAT, false);
+    private CommandCodec() {
+    }
 
     public static byte[] encode(Command command) {
         if (command instanceof Command.Client c) {
-            byte[] frame = XcCodecs.encode(LOG_FORMAT, WireMessage.Command.plain(c.request()));
-            return ByteBuffer.allocate(1 + 8 + 4 + 8 + 8 + frame.length).put(CLIENT).putLong(c.session())
-                    .putInt(c.backendId()).putLong(c.requestNo()).putLong(c.ackedRequestNo()).put(frame).array();
+            ByteBuf buf = Unpooled.buffer(64);
+            buf.writeByte(CLIENT).writeLong(c.session()).writeInt(c.backendId()).writeLong(c.requestNo())
+                    .writeLong(c.ackedRequestNo());
+            XcBodies.writeRequest(LOG_FORMAT, c.request(), buf);
+            return ByteBufUtil.getBytes(buf);
         } else if (command instanceof Command.EndSession e) {
             return ByteBuffer.allocate(9).put(END_SESSION).putLong(e.session()).array();
         } else if (command instanceof Command.Restart r) {
@@ -43,7 +47,7 @@ public final class CommandCodec {
     }
 
     /** Decodes a command; bytes that are not one give an IllegalArgumentException. */
-    public Command decode(byte[] bytes) {
+    public static Command decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             byte tag = in.get();
@@ -63,16 +67,17 @@ public final class CommandCodec {
         }
     }
 
-    private Command client(ByteBuffer in, byte[] bytes) {
+    private static Command client(ByteBuffer in, byte[] bytes) {
         long session = in.getLong();
         int backendId = in.getInt();
         long requestNo = in.getLong();
         long acked = in.getLong();
-        byte[] frame = java.util.Arrays.copyOfRange(bytes, in.position(), bytes.length);
-        List<WireMessage.Frontend> decoded = XcCodecs.decode(decoder, frame);
-        if (decoded.size() != 1 || !(decoded.get(0) instanceof WireMessage.Command c)) {
-            throw new IllegalArgumentException("a client command must carry exactly one XC request, got " + decoded);
+        try {
+            Request request = XcBodies.readRequest(LOG_FORMAT,
+                    Unpooled.wrappedBuffer(bytes, in.position(), bytes.length - in.position()));
+            return new Command.Client(session, backendId, requestNo, acked, request);
+        } catch (XcBodyException e) {
+            throw new IllegalArgumentException("bad XC request in a client command: " + e.getMessage(), e);
         }
-        return new Command.Client(session, backendId, requestNo, acked, c.request());
     }
 }

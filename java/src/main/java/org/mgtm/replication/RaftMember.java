@@ -105,7 +105,10 @@ public final class RaftMember implements AutoCloseable {
             hosts.add(new InetSocketAddress(InetAddress.getByName(m.host()), m.port()));
 
         List<Protocol> p = new ArrayList<>();
-        p.add(new TCP().setBindAddress(bind).setBindPort(self.port()).setPortRange(0));
+        // tcp_nodelay is off by default in JGroups 5.4: Nagle + delayed ACKs would hold back small AppendEntries.
+        TCP tcp = new TCP();
+        tcp.tcpNodelay(true);
+        p.add(tcp.setBindAddress(bind).setBindPort(self.port()).setPortRange(0));
         p.add(new TCPPING().initialHosts(hosts).portRange(0));
         p.add(new MERGE3().setMinInterval(2000).setMaxInterval(6000));
         if (s.fdSock())

@@ -17,7 +17,6 @@ import org.mgtm.protocol.Response;
  */
 public final class ReplicatedCore implements BatchStateMachine.Applier {
     private final CoreLimits limits;
-    private final CommandCodec codec = new CommandCodec();
     private GtmStateMachine core;
     private long appliedCommands;
 
@@ -35,7 +34,7 @@ public final class ReplicatedCore implements BatchStateMachine.Applier {
     public synchronized byte[] apply(byte[] bytes) {
         Response reply;
         try {
-            reply = core.apply(codec.decode(bytes));
+            reply = core.apply(CommandCodec.decode(bytes));
         } catch (IllegalArgumentException e) {
             // Deterministic on every replica: the same bytes fail the same way everywhere.
             reply = Response.Error.error("malformed replicated command: " + e.getMessage());

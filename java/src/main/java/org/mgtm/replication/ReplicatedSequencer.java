@@ -31,7 +31,7 @@ import org.mgtm.server.Sequencer;
  * batches that only carry answers decided at decoding time.
  */
 public final class ReplicatedSequencer implements Sequencer {
-    private record Pending(Command command, Connection connection, int conid, Response precomputed) {
+    private record Pending(Command command, Connection connection, long tag, Response precomputed) {
         boolean isClose() {
             return command == null && precomputed == null;
         }
@@ -76,13 +76,13 @@ public final class ReplicatedSequencer implements Sequencer {
     }
 
     @Override
-    public void submit(Command command, Connection connection, int conid) {
-        queue.offer(new Pending(command, connection, conid, null));
+    public void submit(Command command, Connection connection, long tag) {
+        queue.offer(new Pending(command, connection, tag, null));
     }
 
     @Override
-    public void submitAnswer(Response response, Connection connection, int conid) {
-        queue.offer(new Pending(null, connection, conid, response));
+    public void submitAnswer(Response response, Connection connection, long tag) {
+        queue.offer(new Pending(null, connection, tag, response));
     }
 
     @Override
@@ -192,8 +192,8 @@ public final class ReplicatedSequencer implements Sequencer {
             if (p.connection == null) {
                 continue;
             }
-            if (!(response instanceof Response.None)) {
-                p.connection.add(new WireMessage.Answer(p.conid, response));
+            if (!p.isClose()) {
+                p.connection.answer(p.tag, response);
             }
             if (p.connection.markForFlush()) {
                 touched.add(p.connection);

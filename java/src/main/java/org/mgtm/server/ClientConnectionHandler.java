@@ -26,7 +26,7 @@ final class ClientConnectionHandler extends SimpleChannelInboundHandler<WireMess
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        connection = new Connection(ctx.channel(), session);
+        connection = new Connection(ctx.channel(), session, Connection.XC);
         super.channelActive(ctx);
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mgtm.protocol.Response;
 import org.mgtm.protocol.WireMessage;
 
 /**
@@ -13,16 +14,28 @@ import org.mgtm.protocol.WireMessage;
  * leave in request order with one flush per batch.
  */
 public final class Connection {
+    /** How a connection's protocol frames an answer: the message to write, or null to write none. */
+    @FunctionalInterface
+    public interface Replies {
+        Object reply(long tag, Response response);
+    }
+
+    /** XC framing: the tag is the conid; requests without an answer get nothing. */
+    public static final Replies XC = (tag, response) ->
+            response instanceof Response.None ? null : new WireMessage.Answer((int) tag, response);
+
     public final Channel channel;
     public final long session;
-    private ArrayList<WireMessage.Answer> outbox = new ArrayList<>(4);
+    private final Replies replies;
+    private ArrayList<Object> outbox = new ArrayList<>(4);
     private boolean queuedForFlush;
     private final AtomicInteger tasksInFlight = new AtomicInteger();
     private boolean closeAfterFlush;
 
-    public Connection(Channel channel, long session) {
+    public Connection(Channel channel, long session, Replies replies) {
         this.channel = channel;
         this.session = session;
+        this.replies = replies;
     }
 
     /** Marks the connection as having answers in the current batch; true the first time per batch. */
@@ -34,8 +47,12 @@ public final class Connection {
         return true;
     }
 
-    public void add(WireMessage.Answer answer) {
-        outbox.add(answer);
+    /** Collects the answer to the request tagged {@code tag} (a conid, or a request number). */
+    public void answer(long tag, Response response) {
+        Object message = replies.reply(tag, response);
+        if (message != null) {
+            outbox.add(message);
+        }
     }
 
     /** After the answers collected so far are written, close the connection. */
@@ -50,7 +67,7 @@ public final class Connection {
         if (outbox.isEmpty() && !close) {
             return;
         }
-        List<WireMessage.Answer> out = outbox;
+        List<Object> out = outbox;
         outbox = new ArrayList<>(4);
         // Write in place when we are on the channel's own event loop and no earlier hand-off is still
         // queued there (that one must go first); otherwise hand the answers over in one task.
@@ -69,7 +86,7 @@ public final class Connection {
         }
     }
 
-    private void write(List<WireMessage.Answer> out, boolean close) {
+    private void write(List<Object> out, boolean close) {
         for (int i = 0, n = out.size(); i < n; i++) {
             channel.write(out.get(i), channel.voidPromise());
         }

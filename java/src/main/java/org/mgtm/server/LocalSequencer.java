@@ -28,7 +28,7 @@ final class LocalSequencer implements Sequencer, AutoCloseable {
      * One queued item: a command to apply, an answer decided at decoding time, or (both null) the
      * instruction to close the connection once its earlier answers are written; all kept in order.
      */
-    private record Pending(Command command, Connection connection, int conid, Response precomputed) {
+    private record Pending(Command command, Connection connection, long tag, Response precomputed) {
     }
 
     private final GtmStateMachine core;
@@ -47,13 +47,13 @@ final class LocalSequencer implements Sequencer, AutoCloseable {
     }
 
     @Override
-    public void submit(Command command, Connection connection, int conid) {
-        enqueue(new Pending(command, connection, conid, null));
+    public void submit(Command command, Connection connection, long tag) {
+        enqueue(new Pending(command, connection, tag, null));
     }
 
     @Override
-    public void submitAnswer(Response response, Connection connection, int conid) {
-        enqueue(new Pending(null, connection, conid, response));
+    public void submitAnswer(Response response, Connection connection, long tag) {
+        enqueue(new Pending(null, connection, tag, response));
     }
 
     @Override
@@ -103,8 +103,8 @@ final class LocalSequencer implements Sequencer, AutoCloseable {
                 continue;
             }
             Response response = p.precomputed != null ? p.precomputed : core.apply(p.command);
-            if (p.connection != null && !(response instanceof Response.None)) {
-                p.connection.add(new WireMessage.Answer(p.conid, response));
+            if (p.connection != null) {
+                p.connection.answer(p.tag, response);
                 markTouched(p.connection);
             }
         }

@@ -10,11 +10,14 @@ import org.mgtm.protocol.Response;
  * {@link #drain()} once, so those requests can travel together.
  */
 public interface Sequencer {
-    /** Queues a command; its answer (if any) goes to {@code connection} with {@code conid}. */
-    void submit(Command command, Connection connection, int conid);
+    /**
+     * Queues a command; its answer goes to {@code connection} (none if null), tagged {@code tag} (the
+     * XC conid, or the internal protocol's request number).
+     */
+    void submit(Command command, Connection connection, long tag);
 
     /** Queues an answer that needs no state (a malformed request), behind the connection's earlier ones. */
-    void submitAnswer(Response response, Connection connection, int conid);
+    void submitAnswer(Response response, Connection connection, long tag);
 
     /** Closes the connection after every answer queued before this call has been written. */
     void submitClose(Connection connection);

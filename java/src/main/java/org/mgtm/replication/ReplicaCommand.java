@@ -1,0 +1,151 @@
+package org.mgtm.replication;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.mgtm.core.CoreLimits;
+import org.mgtm.protocol.WireFormat;
+import org.mgtm.server.ClientAllowlist;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mgtm replica}: one replica of a replicated mgtm group (bin/mgtm-start runs it with the
+ * replica's mgtm.conf). Runs until SIGTERM/SIGINT.
+ */
+@Command(name = "replica", mixinStandardHelpOptions = true,
+        description = "Run one replica of a replicated mgtm group (jgroups-raft). Settings come from --config "
+                + "(key = value, keys as the long options with _ for -) and the command line.")
+public final class ReplicaCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "Settings file, e.g. mgtm.conf.")
+    Path config;
+
+    @Option(names = "--member-id", required = true, description = "This replica's id, one of --members.")
+    String memberId;
+
+    @Option(names = "--members", required = true,
+            description = "The static group: id@host:raft_port,... (e.g. mgtm1@127.0.0.11:7800,...). "
+                    + "A replica listens for clients on its own host.")
+    String members;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "6666",
+            description = "XC-facing port for backends and gtm_proxy (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--internal-port", defaultValue = "6680",
+            description = "Internal-protocol port for mgtm_proxy and mgtm-ctl (default: ${DEFAULT-VALUE}).")
+    int internalPort;
+
+    @Option(names = {"-D", "--data-dir"}, required = true, description = "Data directory (raft log and snapshots).")
+    Path dataDir;
+
+    @Option(names = {"-x", "--start-gxid"}, defaultValue = "0",
+            description = "Lowest GXID to hand out (like gtm -x); never moves the counter back.")
+    long startGxid;
+
+    @Option(names = "--secret", required = true,
+            description = "Shared secret of the group: authenticates replicas to each other and clients of the "
+                    + "internal protocol. Keep it in the config file, not on the command line.")
+    String secret;
+
+    @Option(names = "--allow-clients", defaultValue = ClientAllowlist.LOOPBACK,
+            description = "Client addresses that may connect (CIDR list or *; default: ${DEFAULT-VALUE}).")
+    String allowClients;
+
+    @Option(names = "--session-timeout-ms", defaultValue = "10000",
+            description = "A client session with no connection for this long is ended with its transactions "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long sessionTimeoutMs;
+
+    @Option(names = "--append-timeout-ms", defaultValue = "5000",
+            description = "A request the group has not committed by then gets an error (default: ${DEFAULT-VALUE}).")
+    long appendTimeoutMs;
+
+    @Option(names = "--max-in-flight", defaultValue = "4",
+            description = "Log appends outstanding at once (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--fsync", defaultValue = "true", arity = "1",
+            description = "fsync the raft log on every append (default: ${DEFAULT-VALUE}).")
+    boolean fsync;
+
+    @Option(names = "--max-log-size", defaultValue = "4194304",
+            description = "Log bytes between two snapshots (default: ${DEFAULT-VALUE}).")
+    long maxLogSize;
+
+    @Option(names = "--fd-timeout-ms", defaultValue = "600",
+            description = "Failure detection: a member silent this long is suspected (FD_ALL3; default: ${DEFAULT-VALUE}).")
+    long fdTimeoutMs;
+
+    @Option(names = "--fd-interval-ms", defaultValue = "100",
+            description = "Failure detection heartbeat interval (default: ${DEFAULT-VALUE}).")
+    long fdIntervalMs;
+
+    @Option(names = "--verify-suspect-ms", defaultValue = "100",
+            description = "Time to confirm a suspicion before excluding a member (default: ${DEFAULT-VALUE}).")
+    long verifySuspectMs;
+
+    @Option(names = "--vote-timeout-ms", defaultValue = "300",
+            description = "Election vote round timeout (default: ${DEFAULT-VALUE}).")
+    long voteTimeoutMs;
+
+    @Option(names = "--host-order", defaultValue = "little", description = "XC host byte order: little or big.")
+    String hostOrder;
+
+    @Option(names = "--io-threads", defaultValue = "2", description = "Network threads (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Option(names = "--max-connections", defaultValue = "4096", description = "Client connections at most.")
+    int maxConnections;
+
+    @Option(names = "--max-transactions", defaultValue = "4096", description = "Open transactions at most.")
+    int maxTransactions;
+
+    @Override
+    public Integer call() throws Exception {
+        ReplicaServer server = ReplicaServer.start(toConfig());
+        System.out.println("I'm running...");
+        System.out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
+        }
+        stop.await();
+        System.out.println("stopping (signal received)");
+        server.close();
+        return 0;
+    }
+
+    ReplicaConfig toConfig() {
+        List<RaftSettings.Member> group = new ArrayList<>();
+        for (String spec : members.split(",")) {
+            if (!spec.isBlank()) {
+                group.add(RaftSettings.Member.parse(spec));
+            }
+        }
+        if (group.stream().noneMatch(m -> m.id().equals(memberId))) {
+            throw new IllegalArgumentException("--member-id " + memberId + " is not one of --members " + members);
+        }
+        if (secret.isBlank()) {
+            throw new IllegalArgumentException("--secret must not be empty");
+        }
+        if (startGxid < 0 || startGxid > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("--start-gxid must be a 32-bit unsigned value");
+        }
+        ByteOrder order = switch (hostOrder) {
+            case "little" -> ByteOrder.LITTLE_ENDIAN;
+            case "big" -> ByteOrder.BIG_ENDIAN;
+            default -> throw new IllegalArgumentException("--host-order must be little or big");
+        };
+        RaftSettings raft = RaftSettings.builder().raftId(memberId).members(group).dataDir(dataDir).fsync(fsync)
+                .maxLogSize(maxLogSize).fdTimeoutMs(fdTimeoutMs).fdIntervalMs(fdIntervalMs)
+                .verifySuspectMs(verifySuspectMs).voteTimeoutMs(voteTimeoutMs).secret(secret).build();
+        return new ReplicaConfig(raft, port, internalPort, (int) startGxid,
+                new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH), new CoreLimits(maxTransactions, 16, 65536),
+                ioThreads, maxConnections, ClientAllowlist.parse(allowClients), sessionTimeoutMs, appendTimeoutMs,
+                maxInFlight);
+    }
+}

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mgtm", mixinStandardHelpOptions = true, version = "mgtm 0.1.0",
         description = "Replicated Global Transaction Manager for Postgres-XC 0.9.2.",
-        subcommands = {ServerCommand.class, org.mgtm.replication.ReplicaCommand.class, org.mgtm.bench.BenchCommand.class})
+        subcommands = {ServerCommand.class, org.mgtm.replication.ReplicaCommand.class,
+                org.mgtm.replication.CtlCommand.class, org.mgtm.bench.BenchCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(run(args));
@@ -35,6 +36,9 @@ public final class Main implements Runnable {
     private static void installConfig(CommandLine root, String[] args) throws Exception {
         if (args.length == 0 || !root.getSubcommands().containsKey(args[0])) {
             return;
+        }
+        if (args[0].equals("ctl")) {
+            return; // ctl reads the replicas' config file itself: it needs only a few of its keys
         }
         CommandLine sub = root.getSubcommands().get(args[0]);
         for (int i = 1; i < args.length; i++) {

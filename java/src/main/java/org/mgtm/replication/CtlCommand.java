@@ -1,0 +1,132 @@
+package org.mgtm.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.mgtm.client.InternalConnection;
+import org.mgtm.config.ConfigFile;
+import org.mgtm.protocol.internal.ClientMessage;
+import org.mgtm.protocol.internal.InternalFormat;
+import org.mgtm.server.Transport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code mgtm ctl status}: asks every member of the group for its status over the internal protocol
+ * and prints leader, term, members and their state, commit index, next GXID, open transactions and
+ * sessions, as a table or as JSON. Takes the same config file as the replicas.
+ */
+@Command(name = "ctl", mixinStandardHelpOptions = true,
+        description = "Operate a replicated mgtm group. Actions: status.")
+public final class CtlCommand implements Callable<Integer> {
+    @Parameters(index = "0", description = "Action: status.")
+    String action;
+
+    @Option(names = "--config", description = "A replica's settings file (mgtm.conf): members, internal_port and "
+            + "secret are read from it; the options below override it.")
+    Path config;
+
+    @Option(names = "--members", description = "The group: id@host:raft_port,...")
+    String members;
+
+    @Option(names = "--internal-port", description = "Internal port of every member (default 6680).")
+    Integer internalPort;
+
+    @Option(names = "--secret", description = "The group's shared secret.")
+    String secret;
+
+    @Option(names = "--json", description = "Print the members' status documents as a JSON array.")
+    boolean json;
+
+    @Option(names = "--timeout-ms", defaultValue = "2000", description = "Wait this long for each member.")
+    long timeoutMs;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!action.equals("status")) {
+            System.err.println("mgtm ctl: unknown action '" + action + "' (known: status)");
+            return 2;
+        }
+        if (config != null) {
+            Map<String, String> settings = ConfigFile.read(config);
+            members = members != null ? members : settings.get("members");
+            secret = secret != null ? secret : settings.get("secret");
+            if (internalPort == null && settings.containsKey("internal_port")) {
+                internalPort = Integer.parseInt(settings.get("internal_port"));
+            }
+        }
+        if (members == null || secret == null) {
+            System.err.println("mgtm ctl: --members and --secret are needed (or a --config that has them)");
+            return 2;
+        }
+        if (internalPort == null) {
+            internalPort = 6680;
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode docs = mapper.createArrayNode();
+        EventLoopGroup group = Transport.newGroup(1, "mgtm-ctl");
+        try {
+            for (String spec : members.split(",")) {
+                if (spec.isBlank()) {
+                    continue;
+                }
+                RaftSettings.Member m = RaftSettings.Member.parse(spec);
+                docs.add(fetch(group, mapper, m));
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        if (json) {
+            System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(docs));
+        } else {
+            printTable(docs);
+        }
+        boolean leaderKnown = false;
+        for (JsonNode d : docs) {
+            leaderKnown |= "Leader".equals(d.path("role").asText());
+        }
+        return leaderKnown ? 0 : 1;
+    }
+
+    private JsonNode fetch(EventLoopGroup group, ObjectMapper mapper, RaftSettings.Member m) {
+        InetSocketAddress address = new InetSocketAddress(m.host(), internalPort);
+        ClientMessage.Hello hello = ClientMessage.Hello.withoutSession(ByteOrder.LITTLE_ENDIAN,
+                secret.getBytes(StandardCharsets.UTF_8), "mgtm-ctl");
+        try (InternalConnection c = InternalConnection.connect(group, address, InternalFormat.DEFAULT, hello,
+                (int) timeoutMs).get(timeoutMs, TimeUnit.MILLISECONDS)) {
+            c.handshake().get(timeoutMs, TimeUnit.MILLISECONDS);
+            return mapper.readTree(c.status().get(timeoutMs, TimeUnit.MILLISECONDS));
+        } catch (Exception e) {
+            ObjectNode down = mapper.createObjectNode();
+            down.put("member", m.id());
+            down.put("role", "unreachable");
+            down.put("error", String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            return down;
+        }
+    }
+
+    private static void printTable(ArrayNode docs) {
+        System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s  %s%n", "member", "role", "term",
+                "leader", "commit", "next GXID", "open", "prepared", "sessions", "state digest");
+        for (JsonNode d : docs) {
+            String digest = d.path("stateDigest").asText("");
+            System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s  %s%n",
+                    d.path("member").asText(), d.path("role").asText(), d.path("term").asText("-"),
+                    d.path("leader").asText("-"), d.path("commitIndex").asText("-"), d.path("nextGxid").asText("-"),
+                    d.path("openTransactions").asText("-"), d.path("preparedTransactions").asText("-"),
+                    d.path("sessions").asText("-"), digest.length() > 16 ? digest.substring(0, 16) : d.path("error")
+                            .asText(""));
+        }
+    }
+}

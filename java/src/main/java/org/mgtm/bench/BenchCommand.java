@@ -45,6 +45,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Write the per-second timeline to this CSV file.")
     Path csv;
 
+    @Option(names = "--history", paramLabel = "FILE",
+            description = "Record every begin, snapshot and commit of every client (invoke and outcome, with "
+                    + "monotonic times) to FILE, for bin/mgtm-check.")
+    Path history;
+
     @Option(names = {"-q", "--quiet"}, description = "No per-second lines.")
     boolean quiet;
 
@@ -52,7 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ByteOrder order = "big".equals(hostOrder) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         BenchSettings settings = new BenchSettings(new InetSocketAddress(host, port), clients, seconds, snapshots,
-                proxyFraming, proxyConnections, new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH), !quiet);
+                proxyFraming, proxyConnections, new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH), !quiet,
+                history);
         System.out.printf(Locale.ROOT, "mgtm-bench: %s:%d, %d clients, %s, %d snapshots per transaction, %d s%n",
                 host, port, clients, proxyFraming ? "proxy framing on " + proxyConnections + " connections" : "direct",
                 snapshots, seconds);
@@ -61,6 +67,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (csv != null) {
             result.writeCsv(csv);
             System.out.println("timeline written to " + csv);
+        }
+        if (history != null) {
+            System.out.println("history written to " + history + " (" + result.historyEvents() + " events)");
         }
         return result.transactions() > 0 ? 0 : 1;
     }

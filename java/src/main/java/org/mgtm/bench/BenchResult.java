@@ -9,11 +9,12 @@ import java.util.Locale;
 
 /**
  * What a run measured: totals, transaction latency percentiles (milliseconds) and the per-second
- * timeline, where a failover shows as a dip.
+ * timeline, where a failover shows as a dip. {@code historyEvents}: events recorded with
+ * {@code --history} (0 without).
  */
 public record BenchResult(BenchSettings settings, long transactions, long errors, double elapsedSeconds,
                           double p50Millis, double p99Millis, double p999Millis, double maxMillis,
-                          List<Second> timeline, double requestsPerRound) {
+                          List<Second> timeline, double requestsPerRound, long historyEvents) {
 
     /** One second of the run. */
     public record Second(int second, long transactions, long errors, double p50Millis, double p99Millis,

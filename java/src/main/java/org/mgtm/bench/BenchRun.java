@@ -5,7 +5,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.mgtm.check.HistoryRecorder;
 import org.mgtm.client.ClientOptions;
 import org.mgtm.client.GroupingConnection;
 import org.mgtm.client.GtmConnection;
@@ -36,6 +39,8 @@ public final class BenchRun {
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private volatile long deadlineNanos;
+    /** Null unless the run records a history; then every backend is wrapped in a {@link RecordingBackend}. */
+    private HistoryRecorder recorder;
 
     public BenchRun(BenchSettings settings, PrintStream out) {
         this.settings = settings;
@@ -43,6 +48,27 @@ public final class BenchRun {
     }
 
     public BenchResult run() throws InterruptedException {
+        if (settings.history() != null) {
+            try {
+                recorder = HistoryRecorder.toFile(settings.history());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the history " + settings.history(), e);
+            }
+        }
+        try {
+            return measure();
+        } finally {
+            if (recorder != null) {
+                recorder.closeUnchecked();
+            }
+        }
+    }
+
+    private BenchBackend recorded(BenchBackend backend) {
+        return recorder == null ? backend : new RecordingBackend(backend, recorder);
+    }
+
+    private BenchResult measure() throws InterruptedException {
         EventLoopGroup group = Epoll.isAvailable()
                 ? new EpollEventLoopGroup(2, new DefaultThreadFactory("bench", true))
                 : new NioEventLoopGroup(2, new DefaultThreadFactory("bench", true));
@@ -64,13 +90,13 @@ public final class BenchRun {
                 }
                 for (int i = 0; i < settings.clients(); i++) {
                     int n = groupings.size();
-                    backends.add(BenchBackend.grouped(groupings.get(i % n), i / n));
+                    backends.add(recorded(BenchBackend.grouped(groupings.get(i % n), i / n)));
                 }
             } else {
                 for (int i = 0; i < settings.clients(); i++) {
                     GtmConnection c = GtmConnection.connect(group, settings.target(), options).join();
                     connections.add(c);
-                    backends.add(BenchBackend.direct(c));
+                    backends.add(recorded(BenchBackend.direct(c)));
                 }
             }
             List<BenchResult.Second> timeline = new ArrayList<>();
@@ -98,7 +124,7 @@ public final class BenchRun {
                 return new BenchResult(settings, transactions.get(), errors.get(), elapsed,
                         millis(total.getValueAtPercentile(50)), millis(total.getValueAtPercentile(99)),
                         millis(total.getValueAtPercentile(99.9)), millis(total.getMaxValue()), List.copyOf(timeline),
-                        multi == 0 ? 0 : (double) grouped / multi);
+                        multi == 0 ? 0 : (double) grouped / multi, recorder == null ? 0 : recorder.events());
             }
         } finally {
             ticker.shutdownNow();
@@ -202,7 +228,7 @@ public final class BenchRun {
                     synchronized (connections) {
                         connections.set(index, c);
                     }
-                    backend = BenchBackend.direct(c);
+                    backend = recorded(BenchBackend.direct(c));
                     next();
                 } else {
                     errors.incrementAndGet();

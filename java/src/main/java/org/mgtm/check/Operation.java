@@ -1,0 +1,176 @@
+package org.mgtm.check;
+
+import java.util.Objects;
+import org.mgtm.protocol.Snapshot;
+
+/**
+ * What one history event is about: the operation's arguments and, on an {@code ok} completion, its
+ * result. An invoke carries the arguments only (results are 0 or null); completions repeat the
+ * arguments so that every line of a history file reads on its own. GXIDs are unsigned 32-bit
+ * values held in ints.
+ */
+public sealed interface Operation {
+
+    /** The {@code f} name of the operation in the file format. */
+    String name();
+
+    /**
+     * BEGIN_GETGXID: result {@code gxid} (0 until answered). {@code vacuum} marks a lazy-vacuum
+     * begin, which snapshots leave out entirely (spec 9.6), so the snapshot checks skip it.
+     */
+    record Begin(int gxid, boolean vacuum) implements Operation {
+        public String name() {
+            return "begin";
+        }
+    }
+
+    /**
+     * BEGIN_GETGXID_MULTI: {@code count} transactions; result: the first of a run of {@code count}
+     * GXIDs. At most {@link #MAX_MULTI} entries: far more than a frame can carry, and a bound on
+     * what a corrupt history line can make the checker expand.
+     */
+    record BeginMulti(int count, int firstGxid) implements Operation {
+        public static final int MAX_MULTI = 1 << 20;
+
+        public BeginMulti {
+            if (count < 1 || count > MAX_MULTI) {
+                throw new IllegalArgumentException("a grouped begin has 1 to " + MAX_MULTI + " entries, not " + count);
+            }
+        }
+
+        public String name() {
+            return "begin-multi";
+        }
+    }
+
+    /** A snapshot for the requester {@code gxid}; result: the snapshot (null until answered). */
+    record SnapshotGet(int gxid, Snapshot snapshot) implements Operation {
+        public String name() {
+            return "snapshot";
+        }
+    }
+
+    /** COMMIT, ROLLBACK or PREPARE of {@code gxid}. */
+    record End(EndKind kind, int gxid) implements Operation {
+        public End {
+            Objects.requireNonNull(kind);
+        }
+
+        public String name() {
+            return kind.jsonName;
+        }
+    }
+
+    enum EndKind {
+        COMMIT("commit"), ROLLBACK("rollback"), PREPARE("prepare");
+
+        final String jsonName;
+
+        EndKind(String jsonName) {
+            this.jsonName = jsonName;
+        }
+    }
+
+    /**
+     * The definition a sequence has from now on, after defaults were applied (spec 9.10): a
+     * create, or anything that restarts or redefines it (setval, reset, alter, drop and create).
+     */
+    record SeqCreate(String key, long increment, long min, long max, long start, boolean cycle) implements Operation {
+        public SeqCreate {
+            Objects.requireNonNull(key);
+        }
+
+        public String name() {
+            return "seq-create";
+        }
+    }
+
+    /** GET_NEXT of sequence {@code key}; result {@code value}. */
+    record SeqNext(String key, long value) implements Operation {
+        public SeqNext {
+            Objects.requireNonNull(key);
+        }
+
+        public String name() {
+            return "seq-next";
+        }
+    }
+
+    /** Outcomes a bad input can have on its own connection. */
+    String OUTCOME_ERROR = "error";
+    String OUTCOME_CLOSED = "closed";
+    String OUTCOME_ANSWERED = "answered";
+    String OUTCOME_NONE = "none";
+
+    /**
+     * A malformed frame sent on one connection; result: what that connection saw, one of
+     * {@link #OUTCOME_ERROR}, {@link #OUTCOME_CLOSED} (both correct), {@link #OUTCOME_ANSWERED}
+     * (a success answer) or {@link #OUTCOME_NONE} (neither an answer nor a close while the harness
+     * waited). Null until observed.
+     */
+    record BadInput(String what, String outcome) implements Operation {
+        public BadInput {
+            Objects.requireNonNull(what);
+        }
+
+        public String name() {
+            return "bad-input";
+        }
+    }
+
+    static Begin begin() {
+        return new Begin(0, false);
+    }
+
+    static Begin begin(int gxid) {
+        return new Begin(gxid, false);
+    }
+
+    static BeginMulti beginMulti(int count) {
+        return new BeginMulti(count, 0);
+    }
+
+    static BeginMulti beginMulti(int count, int firstGxid) {
+        return new BeginMulti(count, firstGxid);
+    }
+
+    static SnapshotGet snapshot(int gxid) {
+        return new SnapshotGet(gxid, null);
+    }
+
+    static SnapshotGet snapshot(int gxid, Snapshot snapshot) {
+        return new SnapshotGet(gxid, snapshot);
+    }
+
+    static End commit(int gxid) {
+        return new End(EndKind.COMMIT, gxid);
+    }
+
+    static End rollback(int gxid) {
+        return new End(EndKind.ROLLBACK, gxid);
+    }
+
+    static End prepare(int gxid) {
+        return new End(EndKind.PREPARE, gxid);
+    }
+
+    static SeqCreate seqCreate(String key, long increment, long min, long max, long start, boolean cycle) {
+        return new SeqCreate(key, increment, min, max, start, cycle);
+    }
+
+    static SeqNext seqNext(String key) {
+        return new SeqNext(key, 0);
+    }
+
+    static SeqNext seqNext(String key, long value) {
+        return new SeqNext(key, value);
+    }
+
+    static BadInput badInput(String what) {
+        return new BadInput(what, null);
+    }
+
+    static BadInput badInput(String what, String outcome) {
+        return new BadInput(what, outcome);
+    }
+}

@@ -11,8 +11,11 @@ mgtm_die() {
   exit 1
 }
 
-# Builds the jar when it is missing or older than any source file.
+# Builds the jar when it is missing or older than any source file (MGTM_NO_BUILD=1: use the jar as it is).
 mgtm_ensure_jar() {
+  if [ "${MGTM_NO_BUILD:-}" = 1 ] && [ -f "$MGTM_JAR" ]; then
+    return 0
+  fi
   if [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java/src/main" "$MGTM_HOME/java/pom.xml" -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]; then
     return 0
   fi

@@ -1,9 +1,6 @@
 package org.mgtm.server;
 
-import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
-import java.util.Queue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.mgtm.core.Command;
 import org.mgtm.core.GtmStateMachine;
 import org.mgtm.protocol.Response;
@@ -12,17 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the state machine: requests from every connection are queued, and whichever event-loop
- * thread finds the state machine free drains the queue as one batch (flat combining): it applies the
- * batch in arrival order, makes it durable if it must be (one save for the whole batch: group
- * commit), and only then releases the answers. At most one thread applies commands at any time, so
- * the core stays single-threaded as its contract demands, and no request waits for a thread to wake.
+ * The standalone {@link Sequencer}: each event loop collects what one read of a connection decoded,
+ * then applies it as one batch under the state machine's monitor, makes it durable if it must be,
+ * and writes the answers itself, on its own thread, with one flush per connection. The monitor keeps
+ * the core single-threaded as its contract demands; it is held for microseconds, never across
+ * network I/O (only across the rare save that must precede the answers).
  *
- * <p>See docs/decisions/0001-single-sequencer-thread.md for the alternatives.
+ * <p>See docs/decisions/0001-single-sequencer-thread.md for the alternatives that were measured.
  */
 final class LocalSequencer implements Sequencer, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalSequencer.class);
-    private static final int MAX_BATCH = 8192;
 
     /**
      * One queued item: a command to apply, an answer decided at decoding time, or (both null) the
@@ -31,14 +27,14 @@ final class LocalSequencer implements Sequencer, AutoCloseable {
     private record Pending(Command command, Connection connection, long tag, Response precomputed) {
     }
 
+    /** What the current thread has queued and not yet applied; event loops never share one. */
+    private final ThreadLocal<ArrayList<Pending>> queued = ThreadLocal.withInitial(() -> new ArrayList<>(16));
+    private final ThreadLocal<ArrayList<Response>> answers = ThreadLocal.withInitial(() -> new ArrayList<>(16));
+    /** Whether this event loop already has an apply task queued for the end of its current I/O round. */
+    private final ThreadLocal<boolean[]> applyQueued = ThreadLocal.withInitial(() -> new boolean[1]);
     private final GtmStateMachine core;
     private final Durability durability;
     private final ServerStats stats;
-    private final Queue<Pending> queue = PlatformDependent.newMpscQueue();
-    private final AtomicBoolean applying = new AtomicBoolean();
-    // Reused by whichever thread holds {@code applying}; the flag's CAS orders the hand-over.
-    private final ArrayList<Pending> batch = new ArrayList<>(256);
-    private final ArrayList<Connection> touched = new ArrayList<>(64);
 
     LocalSequencer(GtmStateMachine core, Durability durability, ServerStats stats) {
         this.core = core;
@@ -48,85 +44,90 @@ final class LocalSequencer implements Sequencer, AutoCloseable {
 
     @Override
     public void submit(Command command, Connection connection, long tag) {
-        enqueue(new Pending(command, connection, tag, null));
+        queued.get().add(new Pending(command, connection, tag, null));
     }
 
     @Override
     public void submitAnswer(Response response, Connection connection, long tag) {
-        enqueue(new Pending(null, connection, tag, response));
+        queued.get().add(new Pending(null, connection, tag, response));
     }
 
     @Override
     public void submitClose(Connection connection) {
-        enqueue(new Pending(null, connection, WireMessage.NO_CONID, null));
-    }
-
-    private void enqueue(Pending pending) {
-        queue.offer(pending);
+        queued.get().add(new Pending(null, connection, WireMessage.NO_CONID, null));
     }
 
     /**
-     * Applies queued work unless another thread already is. Callers queue everything one read
-     * produced, then drain once, so a gtm_proxy round (several MULTI requests and an 'F' in one
-     * segment) is applied as one batch and answered with one write. The re-check after letting go
-     * closes the window in which work queued by a thread that found us busy would be stranded.
+     * Defers the apply to the end of the event loop's current I/O round (its task queue runs right
+     * after the ready channels are read), so everything that round read from all of the loop's
+     * connections is applied under one lock acquisition. Off an event loop it applies at once.
      */
     @Override
     public void drain() {
-        while (!queue.isEmpty() && applying.compareAndSet(false, true)) {
-            try {
-                Pending p;
-                while ((p = queue.poll()) != null) {
-                    batch.add(p);
-                    if (batch.size() == MAX_BATCH) {
-                        processBatch();
-                    }
-                }
-                if (!batch.isEmpty()) {
-                    processBatch();
-                }
-            } catch (Throwable t) {
-                log.error("applying commands failed; stopping mgtm to protect GXID uniqueness", t);
-                Runtime.getRuntime().halt(70);
-            } finally {
-                applying.set(false);
-            }
+        ArrayList<Pending> batch = queued.get();
+        if (batch.isEmpty()) {
+            return;
         }
+        Connection first = batch.get(0).connection;
+        boolean[] scheduled = applyQueued.get();
+        if (first != null && first.channel.eventLoop().inEventLoop()) {
+            if (!scheduled[0]) {
+                scheduled[0] = true;
+                first.channel.eventLoop().execute(() -> {
+                    scheduled[0] = false;
+                    apply();
+                });
+            }
+            return;
+        }
+        apply();
     }
 
-    private void processBatch() {
+    private void apply() {
+        ArrayList<Pending> batch = queued.get();
+        if (batch.isEmpty()) {
+            return;
+        }
+        ArrayList<Response> replies = answers.get();
+        try {
+            synchronized (core) {
+                for (int i = 0, n = batch.size(); i < n; i++) {
+                    Pending p = batch.get(i);
+                    replies.add(p.command == null ? p.precomputed : core.apply(p.command));
+                }
+                stats.recordBatch(batch.size());
+                // Durable before visible: no answer of this batch leaves before what it depends on is on disk.
+                durability.afterBatch(core);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("applying commands failed; stopping mgtm to protect GXID uniqueness", e);
+            Runtime.getRuntime().halt(70);
+        }
+        ArrayList<Connection> touched = new ArrayList<>(4);
         for (int i = 0, n = batch.size(); i < n; i++) {
             Pending p = batch.get(i);
-            if (p.command == null && p.precomputed == null) {
-                p.connection.closeAfterAnswers();
-                markTouched(p.connection);
+            if (p.connection == null) {
                 continue;
             }
-            Response response = p.precomputed != null ? p.precomputed : core.apply(p.command);
-            if (p.connection != null) {
-                p.connection.answer(p.tag, response);
-                markTouched(p.connection);
+            if (p.command == null && p.precomputed == null) {
+                p.connection.closeAfterAnswers();
+            } else {
+                p.connection.answer(p.tag, replies.get(i));
+            }
+            if (p.connection.markForFlush()) {
+                touched.add(p.connection);
             }
         }
-        stats.recordBatch(batch.size());
-        // Durable before visible: no answer of this batch leaves before what it depends on is on disk.
-        durability.afterBatch(core);
+        batch.clear();
+        replies.clear();
         for (int i = 0, n = touched.size(); i < n; i++) {
             touched.get(i).flushOutbox();
         }
-        batch.clear();
-        touched.clear();
     }
 
-    private void markTouched(Connection connection) {
-        if (connection.markForFlush()) {
-            touched.add(connection);
-        }
-    }
-
-    /** Applies whatever is still queued; called once the network has stopped. */
+    /** Applies whatever the calling thread still has queued. */
     @Override
     public void close() {
-        drain();
+        apply();
     }
 }

@@ -47,6 +47,16 @@ public final class BenchRun {
         this.out = out;
     }
 
+    /** Transactions completed so far: for callers that watch a run live (the failover demo). */
+    public long completedTransactions() {
+        return transactions.get();
+    }
+
+    /** Transactions that failed so far. */
+    public long failedTransactions() {
+        return errors.get();
+    }
+
     public BenchResult run() throws InterruptedException {
         if (settings.history() != null) {
             try {

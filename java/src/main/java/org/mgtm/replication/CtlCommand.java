@@ -3,20 +3,14 @@ package org.mgtm.replication;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.mgtm.client.InternalConnection;
 import org.mgtm.config.ConfigFile;
-import org.mgtm.protocol.internal.ClientMessage;
-import org.mgtm.protocol.internal.InternalFormat;
 import org.mgtm.server.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,7 +76,7 @@ public final class CtlCommand implements Callable<Integer> {
                     continue;
                 }
                 RaftSettings.Member m = RaftSettings.Member.parse(spec);
-                docs.add(fetch(group, mapper, m));
+                docs.add(GroupStatus.fetch(group, m.id(), new InetSocketAddress(m.host(), internalPort), secret, timeoutMs));
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -97,23 +91,6 @@ public final class CtlCommand implements Callable<Integer> {
             leaderKnown |= "Leader".equals(d.path("role").asText());
         }
         return leaderKnown ? 0 : 1;
-    }
-
-    private JsonNode fetch(EventLoopGroup group, ObjectMapper mapper, RaftSettings.Member m) {
-        InetSocketAddress address = new InetSocketAddress(m.host(), internalPort);
-        ClientMessage.Hello hello = ClientMessage.Hello.withoutSession(ByteOrder.LITTLE_ENDIAN,
-                secret.getBytes(StandardCharsets.UTF_8), "mgtm-ctl");
-        try (InternalConnection c = InternalConnection.connect(group, address, InternalFormat.DEFAULT, hello,
-                (int) timeoutMs).get(timeoutMs, TimeUnit.MILLISECONDS)) {
-            c.handshake().get(timeoutMs, TimeUnit.MILLISECONDS);
-            return mapper.readTree(c.status().get(timeoutMs, TimeUnit.MILLISECONDS));
-        } catch (Exception e) {
-            ObjectNode down = mapper.createObjectNode();
-            down.put("member", m.id());
-            down.put("role", "unreachable");
-            down.put("error", String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-            return down;
-        }
     }
 
     private static void printTable(ArrayNode docs) {

@@ -1,0 +1,225 @@
+package org.mgtm.lab;
+
+import io.netty.channel.EventLoopGroup;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.mgtm.bench.BenchResult;
+import org.mgtm.bench.BenchRun;
+import org.mgtm.bench.BenchSettings;
+import org.mgtm.protocol.WireFormat;
+import org.mgtm.replication.GroupStatus;
+import org.mgtm.replication.RaftSettings;
+import org.mgtm.server.Transport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mgtm demo} (bin/mgtm-demo): the local lab's failover demo. Starts 3 replicas on
+ * 127.0.0.11-13 and 2 mgtm_proxy processes on 127.0.0.31-32, runs the pgbench-shaped load through both
+ * proxies with a live line per second, kills the leader with SIGKILL, and reports the failover pause,
+ * the totals, whether any backend saw an error, and a PNG chart. Stops everything it started.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Failover demo on loopback: 3 mgtm replicas, 2 mgtm_proxy, load through both, kill the leader.")
+public final class DemoCommand implements Callable<Integer> {
+    private static final String SECRET = "mgtm-demo-secret";
+    private static final int RAFT_PORT = 7800;
+    private static final int CLIENT_PORT = 6666;
+    private static final int INTERNAL_PORT = 6680;
+    private static final List<String> REPLICA_HOSTS = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
+    private static final List<String> PROXY_HOSTS = List.of("127.0.0.31", "127.0.0.32");
+    private static final long SAMPLE_MILLIS = 100;
+
+    @Option(names = {"-T", "--duration"}, defaultValue = "30", description = "Seconds of load (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--kill-at", defaultValue = "10", split = ",",
+            description = "Seconds into the load at which the leader is killed; several: 10,20 (default: ${DEFAULT-VALUE}).")
+    List<Integer> killAt;
+
+    @Option(names = {"-c", "--clients"}, defaultValue = "16", description = "Backends per proxy (default: ${DEFAULT-VALUE}).")
+    int clientsPerProxy;
+
+    @Option(names = "--dir", defaultValue = "run/demo", description = "Where logs, data, CSV and chart go.")
+    Path dir;
+
+    @Option(names = "--jar", description = "The mgtm jar to start the processes from (default: this one).")
+    Path jar;
+
+    @Override
+    public Integer call() throws Exception {
+        Path jarPath = jar != null ? jar : Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        List<RaftSettings.Member> members = new ArrayList<>();
+        for (int i = 0; i < REPLICA_HOSTS.size(); i++) {
+            members.add(new RaftSettings.Member("mgtm" + (i + 1), REPLICA_HOSTS.get(i), RAFT_PORT));
+        }
+        String memberSpec = String.join(",", members.stream().map(RaftSettings.Member::toString).toList());
+        Map<String, LabProcess> replicas = new LinkedHashMap<>();
+        List<LabProcess> proxies = new ArrayList<>();
+        EventLoopGroup statusGroup = Transport.newGroup(1, "demo-status");
+        try {
+            System.out.println("== starting 3 mgtm replicas on " + String.join(", ", REPLICA_HOSTS));
+            for (RaftSettings.Member m : members) {
+                replicas.put(m.id(), LabProcess.start(m.id(), jarPath, dir.resolve(m.id() + ".log"), List.of("replica",
+                        "--member-id", m.id(), "--members", memberSpec, "-D", dir.resolve(m.id()).toString(),
+                        "--secret", SECRET, "-x", "1000", "-p", Integer.toString(CLIENT_PORT),
+                        "--internal-port", Integer.toString(INTERNAL_PORT)), 60_000));
+            }
+            String leader = awaitLeader(statusGroup, members, 30_000);
+            System.out.println("   leader: " + leader);
+            System.out.println("== starting 2 mgtm_proxy on " + String.join(", ", PROXY_HOSTS));
+            for (int i = 0; i < PROXY_HOSTS.size(); i++) {
+                String name = "proxy" + (i + 1);
+                proxies.add(LabProcess.start(name, jarPath, dir.resolve(name + ".log"), List.of("proxy",
+                        "-h", PROXY_HOSTS.get(i), "-p", Integer.toString(CLIENT_PORT), "--members", memberSpec,
+                        "--internal-port", Integer.toString(INTERNAL_PORT), "--secret", SECRET), 30_000));
+            }
+            return runLoad(statusGroup, members, replicas);
+        } finally {
+            for (LabProcess p : proxies) {
+                p.close();
+            }
+            for (LabProcess p : replicas.values()) {
+                p.close();
+            }
+            statusGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            System.out.println("== stopped everything the demo started; logs in " + dir);
+        }
+    }
+
+    private int runLoad(EventLoopGroup statusGroup, List<RaftSettings.Member> members, Map<String, LabProcess> replicas)
+            throws Exception {
+        System.out.printf(Locale.ROOT, "== load: %d backends on each proxy, %d s; killing the leader at %s s%n",
+                clientsPerProxy, seconds, killAt);
+        List<BenchRun> runs = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(PROXY_HOSTS.size());
+        List<Future<BenchResult>> results = new ArrayList<>();
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        for (String host : PROXY_HOSTS) {
+            BenchRun run = new BenchRun(new BenchSettings(new InetSocketAddress(host, CLIENT_PORT), clientsPerProxy,
+                    seconds, 5, false, 1, WireFormat.DEFAULT, false), quiet);
+            runs.add(run);
+            results.add(pool.submit(run::run));
+        }
+        long start = System.nanoTime();
+        List<double[]> perSecond = new ArrayList<>();
+        List<Double> kills = new ArrayList<>();
+        List<Long> completions = new ArrayList<>();  // total completed at each sample
+        String leader = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 300);
+        long lastSecondTotal = 0;
+        int nextKill = 0;
+        for (int sample = 1; sample <= seconds * 1000 / SAMPLE_MILLIS; sample++) {
+            long due = start + TimeUnit.MILLISECONDS.toNanos(sample * SAMPLE_MILLIS);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            completions.add(runs.stream().mapToLong(BenchRun::completedTransactions).sum());
+            double at = sample * SAMPLE_MILLIS / 1000.0;
+            if (nextKill < killAt.size() && at >= killAt.get(nextKill)) {
+                nextKill++;
+                String victim = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 300);
+                if (victim != null && replicas.get(victim).isAlive()) {
+                    replicas.get(victim).kill9();
+                    kills.add(at);
+                    System.out.printf(Locale.ROOT, "   %5.1f s  kill -9 of the leader %s%n", at, replicas.get(victim));
+                }
+            }
+            if (sample % (1000 / SAMPLE_MILLIS) == 0) {
+                long total = completions.get(completions.size() - 1);
+                long errors = runs.stream().mapToLong(BenchRun::failedTransactions).sum();
+                leader = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 200);
+                perSecond.add(new double[] {at, total - lastSecondTotal});
+                System.out.printf(Locale.ROOT, "   %3.0f s  %7d tps  errors %d  leader %s%n", at, total - lastSecondTotal,
+                        errors, leader == null ? "(none)" : leader);
+                lastSecondTotal = total;
+            }
+        }
+        long transactions = 0;
+        long errors = 0;
+        for (Future<BenchResult> f : results) {
+            BenchResult r = f.get(60, TimeUnit.SECONDS);
+            transactions += r.transactions();
+            errors += r.errors();
+        }
+        pool.shutdown();
+        double pause = longestPauseAfter(completions, kills);
+        Path png = dir.resolve("demo-timeline.png");
+        FailoverChart.write(png, perSecond, kills, "mgtm failover demo: 3 replicas, 2 proxies, "
+                + (2 * clientsPerProxy) + " backends");
+        writeCsv(dir.resolve("demo-timeline.csv"), perSecond);
+        System.out.println("== result");
+        System.out.printf(Locale.ROOT, "   transactions: %d (%.0f tps on average), backend errors: %d%n", transactions,
+                transactions / (double) seconds, errors);
+        System.out.printf(Locale.ROOT, "   failover pause (longest stretch without a completed transaction after a kill): "
+                + "%.1f s%n", pause);
+        System.out.println("   " + (errors == 0 ? "no backend saw an error" : "BACKENDS SAW ERRORS"));
+        System.out.println("   chart: " + png);
+        return errors == 0 && transactions > 0 ? 0 : 1;
+    }
+
+    /** The longest run of samples without progress that starts at or after a kill, in seconds. */
+    static double longestPauseAfter(List<Long> completions, List<Double> kills) {
+        if (kills.isEmpty()) {
+            return 0;
+        }
+        int firstKillSample = (int) Math.round(kills.get(0) * 1000 / SAMPLE_MILLIS) - 1;
+        int longest = 0;
+        int current = 0;
+        for (int i = Math.max(1, firstKillSample); i < completions.size(); i++) {
+            if (completions.get(i).equals(completions.get(i - 1))) {
+                current++;
+                longest = Math.max(longest, current);
+            } else {
+                current = 0;
+            }
+        }
+        return longest * SAMPLE_MILLIS / 1000.0;
+    }
+
+    private static String awaitLeader(EventLoopGroup group, List<RaftSettings.Member> members, long millis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < deadline) {
+            String leader = GroupStatus.leader(group, members, INTERNAL_PORT, SECRET, 500);
+            if (leader != null) {
+                return leader;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no leader was elected within " + millis + " ms");
+    }
+
+    private static void writeCsv(Path file, List<double[]> perSecond) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder("second,transactions\n");
+        for (double[] p : perSecond) {
+            sb.append(String.format(Locale.ROOT, "%.0f,%.0f%n", p[0], p[1]));
+        }
+        Files.writeString(file, sb);
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -69,3 +69,16 @@ mgtm_stop_pidfile() {
   fi
   rm -f "$pidfile"
 }
+
+# Prints the value of `key = value` in a config file (quotes and trailing comments removed), or $3.
+mgtm_conf_get() {
+  local file=$1 key=$2 default=${3:-} line value
+  line=$(grep -E "^[[:space:]]*$key[[:space:]]*=" "$file" | tail -1) || true
+  if [ -z "$line" ]; then
+    printf '%s' "$default"
+    return 0
+  fi
+  value=${line#*=}
+  value=$(printf '%s' "$value" | sed -E "s/^[[:space:]]*//; s/[[:space:]]+#.*$//; s/[[:space:]]*$//; s/^'(.*)'$/\1/")
+  printf '%s' "$value"
+}

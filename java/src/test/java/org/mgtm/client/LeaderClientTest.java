@@ -51,11 +51,13 @@ class LeaderClientTest {
     static final List<ReplicaServer> replicas = new ArrayList<>();
     static EventLoopGroup io;
     static int internalPort;
+    static Path dataDir;
 
     @BeforeAll
     static void startGroup() throws Exception {
         io = Transport.newGroup(1, "leader-client-test");
         Path dir = Files.createTempDirectory("leader-client-test");
+        dataDir = dir;
         int raftPort = freePort(100, 101);
         int xcPort = freePort();
         internalPort = freePort();
@@ -74,9 +76,16 @@ class LeaderClientTest {
     }
 
     @AfterAll
-    static void stopGroup() {
+    static void stopGroup() throws IOException {
         replicas.forEach(ReplicaServer::close);
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (dataDir != null) {
+            try (var paths = Files.walk(dataDir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     static ReplicaServer leader() throws InterruptedException {

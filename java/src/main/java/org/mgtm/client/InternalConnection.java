@@ -4,7 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -67,8 +69,10 @@ public final class InternalConnection implements AutoCloseable {
                                                                 int connectTimeoutMillis) {
         CompletableFuture<InternalConnection> connected = new CompletableFuture<>();
         InternalConnection[] holder = new InternalConnection[1];
+        // A single event loop (a session layer pins its connections to its own loop) is typed by its group.
+        EventLoopGroup owner = group instanceof EventLoop loop && loop.parent() != null ? loop.parent() : group;
         Bootstrap b = new Bootstrap().group(group)
-                .channel(group instanceof EpollEventLoopGroup ? EpollSocketChannel.class : NioSocketChannel.class)
+                .channel(owner instanceof EpollEventLoopGroup ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -165,6 +169,11 @@ public final class InternalConnection implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(5000);
+    }
+
+    /** Closes without waiting: the only way to close from the connection's own event loop. */
+    public ChannelFuture closeAsync() {
+        return channel.close();
     }
 
     private final class Handler extends SimpleChannelInboundHandler<ServerMessage> {

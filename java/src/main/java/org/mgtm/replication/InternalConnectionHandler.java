@@ -4,7 +4,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
 import org.mgtm.core.Command;
+import org.mgtm.protocol.Response;
 import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.ErrorCode;
 import org.mgtm.protocol.internal.ServerMessage;
@@ -24,6 +26,22 @@ final class InternalConnectionHandler extends SimpleChannelInboundHandler<Client
     /** Tag of an END_SESSION command: its answer is SESSION_ENDED, not an XC reply. */
     private static final long END_SESSION_TAG = -1;
 
+    /** Whether a resumed session can continue. */
+    enum SessionState {
+        /** The state has its transactions or cached replies. */
+        KNOWN,
+        /** The state, complete up to this leader's term, does not know it: the group ended it. */
+        ENDED,
+        /**
+         * Not known yet: a new leader may not have applied the entries its predecessor committed until
+         * an entry of its own term commits, and the session's first requests may be among them.
+         */
+        NOT_YET
+    }
+
+    /** How often a HELLO that resumes a session not known yet is looked at again. */
+    private static final long RESUME_RECHECK_MILLIS = 20;
+
     /** What the handler needs to know about its replica. */
     interface Replica {
         boolean isLeader();
@@ -35,8 +53,8 @@ final class InternalConnectionHandler extends SimpleChannelInboundHandler<Client
         /** NOT_LEADER naming the current leader and its internal address, as far as known. */
         ServerMessage.NotLeader notLeader();
 
-        /** Whether the replicated state still knows this session (it has transactions or cached replies). */
-        boolean knowsSession(long session);
+        /** What the replicated state says of a session a client resumes. */
+        SessionState session(long session);
 
         String statusJson();
     }
@@ -104,21 +122,59 @@ final class InternalConnectionHandler extends SimpleChannelInboundHandler<Client
             ctx.writeAndFlush(new ServerMessage.Welcome(replica.term(), replica.memberId(), replica.isLeader(), false));
             return;
         }
+        admit(ctx, hello);
+    }
+
+    private void admit(ChannelHandlerContext ctx, ClientMessage.Hello hello) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
         if (!replica.isLeader()) {
             ctx.writeAndFlush(replica.notLeader()).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (hello.resume() && !replica.knowsSession(hello.sessionId())) {
-            refuse(ctx, ErrorCode.SESSION_EXPIRED, "session " + Long.toUnsignedString(hello.sessionId(), 16)
-                    + " has ended (expired); its transactions were rolled back");
-            return;
+        if (hello.resume()) {
+            SessionState state = replica.session(hello.sessionId());
+            if (state == SessionState.NOT_YET) {
+                // The client's handshake timeout bounds this wait if the leader never confirms its term.
+                ctx.executor().schedule(() -> admit(ctx, hello), RESUME_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (state == SessionState.ENDED) {
+                refuse(ctx, ErrorCode.SESSION_EXPIRED, "session " + Long.toUnsignedString(hello.sessionId(), 16)
+                        + " has ended (expired); its transactions were rolled back");
+                return;
+            }
         }
-        connection = new Connection(ctx.channel(), hello.sessionId(), (tag, response) -> tag == END_SESSION_TAG
-                ? ServerMessage.SessionEnded.INSTANCE : new ServerMessage.XcReply(tag, response));
+        connection = new Connection(ctx.channel(), hello.sessionId(), new SessionReplies());
         expiry.connected(hello.sessionId());
         ctx.writeAndFlush(new ServerMessage.Welcome(replica.term(), replica.memberId(), true, hello.resume()));
         log.debug("session {} from {} ({})", Long.toUnsignedString(hello.sessionId(), 16),
                 ctx.channel().remoteAddress(), hello.clientName());
+    }
+
+    /**
+     * Frames the session's answers. A request the log did not confirm gets no XC answer: the client
+     * would take it for the outcome, while the request may still commit under the next leader. The
+     * connection gets one NOT_LEADER instead (the sequencer closes it after), so the client finds the
+     * leader and resubmits under the same number, which the group applies once.
+     */
+    private final class SessionReplies implements Connection.Replies {
+        // Batches are delivered one after another, each after the previous one: no concurrent calls.
+        private boolean redirected;
+
+        @Override
+        public Object reply(long tag, Response response) {
+            if (redirected) {
+                return null;
+            }
+            if (ReplicatedSequencer.isUnconfirmed(response)) {
+                redirected = true;
+                return replica.notLeader();
+            }
+            return tag == END_SESSION_TAG ? ServerMessage.SessionEnded.INSTANCE
+                    : new ServerMessage.XcReply(tag, response);
+        }
     }
 
     private static void refuse(ChannelHandlerContext ctx, ErrorCode code, String message) {

@@ -4,7 +4,6 @@ import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.FD_ALL3;
-import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.TCP;
@@ -108,11 +107,22 @@ public final class RaftMember implements AutoCloseable {
         // tcp_nodelay is off by default in JGroups 5.4: Nagle + delayed ACKs would hold back small AppendEntries.
         TCP tcp = new TCP();
         tcp.tcpNodelay(true);
+        // Outgoing connections leave from the member's address too (by default the route picks one:
+        // 127.0.0.1 on the loopback lab), so rules and allowlists by member address see them.
+        tcp.setClientBindAddr(bind);
+        // A member that is cut off (partition, hung host) must not stall traffic to the others: with the
+        // default single bundler thread and blocking writes, a full socket buffer or a 2 s connect to it
+        // held back the heartbeats between the healthy members, which then suspected each other
+        // (ReplicaPartitionTest). One sender per destination, bounded queues (a full one drops; NAKACK2
+        // and UNICAST3 retransmit) and a short connect timeout (peers are on a LAN) keep them apart.
+        tcp.setBundlerType("per-destination");
+        tcp.nonBlockingSends(true).maxSendQueue(1024);
+        tcp.setSockConnTimeout(300);
         p.add(tcp.setBindAddress(bind).setBindPort(self.port()).setPortRange(0));
         p.add(new TCPPING().initialHosts(hosts).portRange(0));
         p.add(new MERGE3().setMinInterval(2000).setMaxInterval(6000));
         if (s.fdSock())
-            p.add(new FD_SOCK2().setBindAddress(bind).setOffset(s.fdSockOffset()).setPortRange(1)); // default: *
+            p.add(new BoundFdSock2().setBindAddress(bind).setOffset(s.fdSockOffset()).setPortRange(1)); // default: *
         p.add(new FD_ALL3().setTimeout(s.fdTimeoutMs()).setInterval(s.fdIntervalMs()));
         p.add(new VERIFY_SUSPECT2().setTimeout(s.verifySuspectMs()));
         p.add(new NAKACK2());

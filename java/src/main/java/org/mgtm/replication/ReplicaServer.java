@@ -6,11 +6,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaServer.class);
     private static final long EXPIRY_TICK_MILLIS = 500;
+    /** Internal clients ping every second or faster (docs/decisions/0004): silence this long means gone. */
+    private static final int INTERNAL_IDLE_SECONDS = 10;
 
     private final ReplicaConfig config;
     private final ReplicatedCore core;
@@ -45,6 +49,9 @@ public final class ReplicaServer implements AutoCloseable {
     private final ChannelGroup internalChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final SecureRandom random = new SecureRandom();
     private volatile RaftMember member;
+    /** Counts this replica's leaderships; {@link #confirmedLeadership} catches up when one has committed an entry. */
+    private volatile long leadership;
+    private volatile long confirmedLeadership = -1;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private GtmServerInitializer clientInitializer;
@@ -103,6 +110,9 @@ public final class ReplicaServer implements AutoCloseable {
                         }
                         internalChannels.add(ch);
                         ch.pipeline()
+                                // A client host that vanished leaves a half-open connection: without this its
+                                // session would count as connected, and never expire, with its transactions.
+                                .addLast("idle", new ReadTimeoutHandler(INTERNAL_IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast("internal-decoder", new InternalRequestDecoder(format))
                                 .addLast("internal-encoder", new InternalReplyEncoder(format))
                                 .addLast("internal", new InternalConnectionHandler(view, sequencer, expiry, token,
@@ -148,11 +158,12 @@ public final class ReplicaServer implements AutoCloseable {
     private void roleChanged(Role role, long term, String leaderId) {
         log.info("role change: {} is now {} in term {} (leader {}) at {}", config.raft().raftId(), role, term,
                 leaderId, Instant.now());
+        long generation = ++leadership;
         if (role == Role.Leader) {
             System.out.println("I'm LEADER!!!!");
             System.out.flush();
             expiry.newLeadership();
-            timer.execute(this::raiseToStartGxid);
+            timer.execute(() -> leadershipTasks(generation));
         } else {
             // Whatever this replica had not committed can no longer be confirmed by it.
             sequencer.leadershipLost();
@@ -161,6 +172,44 @@ public final class ReplicaServer implements AutoCloseable {
             }
             internalChannels.close();
         }
+    }
+
+    /**
+     * What a new leader does first. The role can change while the channel is still connecting, before
+     * {@link #member} is set, when nothing can be appended yet: wait for it.
+     */
+    private void leadershipTasks(long generation) {
+        if (leadership != generation || timer.isShutdown()) {
+            return;
+        }
+        if (member == null) {
+            timer.schedule(() -> leadershipTasks(generation), 20, TimeUnit.MILLISECONDS);
+            return;
+        }
+        confirmLeadership(generation);
+        raiseToStartGxid();
+    }
+
+    /**
+     * Commits an empty entry in the new term. jgroups-raft appends no entry on election, and a new
+     * leader applies what its predecessor committed only once the commit index reaches it; until an
+     * entry of its own term has committed, its state may lack sessions that clients resume.
+     */
+    private void confirmLeadership(long generation) {
+        if (leadership != generation || !isLeader() || timer.isShutdown()) {
+            return;
+        }
+        append(BatchStateMachine.encode(List.of()))
+                .orTimeout(config.appendTimeoutMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((reply, failure) -> {
+                    if (failure == null) {
+                        if (leadership == generation) {
+                            confirmedLeadership = generation;
+                        }
+                    } else if (!timer.isShutdown()) {
+                        timer.schedule(() -> confirmLeadership(generation), 100, TimeUnit.MILLISECONDS);
+                    }
+                });
     }
 
     private void raiseToStartGxid() {
@@ -249,13 +298,16 @@ public final class ReplicaServer implements AutoCloseable {
             return new ServerMessage.NotLeader(term(), leader, hostOf(leader) + ":" + config.internalPort());
         }
 
-        public boolean knowsSession(long session) {
+        public InternalConnectionHandler.SessionState session(long session) {
+            // Read the confirmation first: a state read after it includes everything committed before the term.
+            boolean complete = confirmedLeadership == leadership;
             for (long s : core.knownSessions()) {
                 if (s == session) {
-                    return true;
+                    return InternalConnectionHandler.SessionState.KNOWN;
                 }
             }
-            return false;
+            return complete ? InternalConnectionHandler.SessionState.ENDED
+                    : InternalConnectionHandler.SessionState.NOT_YET;
         }
 
         public String statusJson() {

@@ -204,6 +204,15 @@ public final class ReplicatedSequencer implements Sequencer {
         }
     }
 
+    /**
+     * Whether an answer says the log did not confirm the request (this replica is not or no longer
+     * leader, or the append timed out): the request may or may not apply later. Such answers are the
+     * only FATAL ones; the core never answers FATAL.
+     */
+    public static boolean isUnconfirmed(Response response) {
+        return response instanceof Response.Error e && Response.FATAL.equals(e.severity());
+    }
+
     private static Response failure(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;

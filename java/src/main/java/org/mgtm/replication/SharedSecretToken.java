@@ -61,7 +61,15 @@ public final class SharedSecretToken extends AuthToken {
 
     @Override
     public boolean authenticate(AuthToken token, Message msg) {
-        if (key == null || !(token instanceof SharedSecretToken other) || other.mac == null)
+        if (key == null || !(token instanceof SharedSecretToken other))
+            return false;
+        if (other.key != null) {
+            // A keyed instance never crossed the wire (received tokens are built by the no-arg constructor):
+            // a message this process sent to itself, as the merge leader does with its own MERGE_REQ. Without
+            // this, a group split by a partition or a false suspicion could never merge again.
+            return MessageDigest.isEqual(key.getEncoded(), other.key.getEncoded());
+        }
+        if (other.mac == null)
             return false;
         long now = System.currentTimeMillis();
         if (Math.abs(now - other.timestamp) > MAX_SKEW_MS)

@@ -110,6 +110,11 @@ public final class ProxyCommand implements Callable<Integer> {
             sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
         }
         stop.await();
+        ProxyStats st = proxy.stats();
+        System.out.printf(java.util.Locale.ROOT, "mgtm_proxy stopping: %d rounds, %d MULTI requests carrying %d backend "
+                + "requests, %d forwarded, %d failed; %.2f backend requests per upstream request%n", st.rounds(),
+                st.multiRequests(), st.groupedBackendRequests(), st.forwardedRequests(), st.failedRequests(),
+                st.requestsPerUpstreamRequest());
         proxy.close();
         session.close();
         upstreamGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);

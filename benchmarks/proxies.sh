@@ -21,13 +21,14 @@ trap 'for p in "${pidfiles[@]}"; do mgtm_stop_pidfile "$p"; done; rm -rf "$work"
 row() { # label clients bench-args-for-each-target...
   local label=$1 c=$2
   shift 2
-  local per=$(((c + $# - 1) / $#)) t=0 files=() tps=0 req=0 p50 p99
+  local per=$(((c + $# - 1) / $#)) t=0 files=() benches=() tps=0 req=0 p50
   for target in "$@"; do
     "$MGTM_HOME/bin/mgtm-bench" -h "${target%:*}" -p "${target#*:}" -c "$per" -T "$seconds" -q >"$work/out-$t" &
+    benches+=($!)
     files+=("$work/out-$t")
     t=$((t + 1))
   done
-  wait
+  wait "${benches[@]}" # only the benches: the servers are children of this script too
   for f in "${files[@]}"; do
     tps=$((tps + $(sed -n 's/^transactions: .* = \([0-9]*\) tps.*/\1/p' "$f")))
     req=$((req + $(sed -n 's/^transactions: .* (\([0-9]*\) GTM requests\/s).*/\1/p' "$f")))

@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ByteOrder order = "big".equals(hostOrder) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        ByteOrder order = WireFormat.parseHostOrder(hostOrder);
         BenchSettings settings = new BenchSettings(new InetSocketAddress(host, port), clients, seconds, snapshots,
                 proxyFraming, proxyConnections, new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH), !quiet,
                 history);

@@ -25,6 +25,15 @@ public record WireFormat(ByteOrder hostOrder, int maxFrameLength) {
         }
     }
 
+    /** The byte order named by a setting: "little" (x86 nodes) or "big". */
+    public static ByteOrder parseHostOrder(String name) {
+        return switch (name) {
+            case "little" -> ByteOrder.LITTLE_ENDIAN;
+            case "big" -> ByteOrder.BIG_ENDIAN;
+            default -> throw new IllegalArgumentException("host order must be little or big, got '" + name + "'");
+        };
+    }
+
     public boolean littleEndian() {
         return hostOrder == ByteOrder.LITTLE_ENDIAN;
     }

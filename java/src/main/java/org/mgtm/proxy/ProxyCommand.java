@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.client.ClientOptions;
+import org.mgtm.config.Signals;
 import org.mgtm.client.GtmConnection;
 import org.mgtm.client.LeaderClient;
 import org.mgtm.client.LeaderClientSettings;
@@ -69,7 +69,7 @@ public final class ProxyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ByteOrder order = "big".equals(hostOrder) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        ByteOrder order = WireFormat.parseHostOrder(hostOrder);
         WireFormat format = new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH);
         EventLoopGroup upstreamGroup = Transport.newGroup(1, "proxy-upstream");
         Upstream upstream;
@@ -105,11 +105,7 @@ public final class ProxyCommand implements Callable<Integer> {
         System.out.println("mgtm_proxy listening on " + proxy.boundAddress());
         System.out.println("I'm running...");
         System.out.flush();
-        CountDownLatch stop = new CountDownLatch(1);
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
-        }
-        stop.await();
+        Signals.awaitStop();
         ProxyStats st = proxy.stats();
         System.out.printf(java.util.Locale.ROOT, "mgtm_proxy stopping: %d rounds, %d MULTI requests carrying %d backend "
                 + "requests, %d forwarded, %d failed; %.2f backend requests per upstream request%n", st.rounds(),

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.mgtm.config.Signals;
 import org.mgtm.core.CoreLimits;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.server.ClientAllowlist;
@@ -109,11 +109,7 @@ public final class ReplicaCommand implements Callable<Integer> {
         ReplicaServer server = ReplicaServer.start(toConfig());
         System.out.println("I'm running...");
         System.out.flush();
-        CountDownLatch stop = new CountDownLatch(1);
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
-        }
-        stop.await();
+        Signals.awaitStop();
         System.out.println("stopping (signal received)");
         server.close();
         return 0;
@@ -135,11 +131,7 @@ public final class ReplicaCommand implements Callable<Integer> {
         if (startGxid < 0 || startGxid > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("--start-gxid must be a 32-bit unsigned value");
         }
-        ByteOrder order = switch (hostOrder) {
-            case "little" -> ByteOrder.LITTLE_ENDIAN;
-            case "big" -> ByteOrder.BIG_ENDIAN;
-            default -> throw new IllegalArgumentException("--host-order must be little or big");
-        };
+        ByteOrder order = WireFormat.parseHostOrder(hostOrder);
         RaftSettings raft = RaftSettings.builder().raftId(memberId).members(group).dataDir(dataDir).fsync(fsync)
                 .maxLogSize(maxLogSize).fdTimeoutMs(fdTimeoutMs).fdIntervalMs(fdIntervalMs)
                 .verifySuspectMs(verifySuspectMs).voteTimeoutMs(voteTimeoutMs).secret(secret).build();

@@ -3,7 +3,7 @@ package org.mgtm.server;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import org.mgtm.config.Signals;
 import org.mgtm.core.CoreLimits;
 import org.mgtm.protocol.WireFormat;
 import picocli.CommandLine.Command;
@@ -63,23 +63,14 @@ public final class ServerCommand implements Callable<Integer> {
         if (startGxid < 0 || startGxid > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("--start-gxid must be a 32-bit unsigned value, got " + startGxid);
         }
-        ByteOrder order = switch (hostOrder) {
-            case "little" -> ByteOrder.LITTLE_ENDIAN;
-            case "big" -> ByteOrder.BIG_ENDIAN;
-            default -> throw new IllegalArgumentException("--host-order must be little or big, got " + hostOrder);
-        };
+        ByteOrder order = WireFormat.parseHostOrder(hostOrder);
         ServerConfig config = new ServerConfig(host, port, dataDir, (int) startGxid, reserveChunk,
                 new WireFormat(order, maxFrameLength), new CoreLimits(maxTransactions, 16, 65536), ioThreads,
                 maxConnections, ClientAllowlist.parse(allowClients));
         GtmServer server = GtmServer.start(config);
         System.out.println("I'm running...");
         System.out.flush();
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        // SIGTERM/SIGINT end a clean stop with exit status 0 (a JVM killed by a signal reports 143).
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
-        }
-        stopRequested.await();
+        Signals.awaitStop();
         System.out.println("stopping (signal received)");
         server.close();
         return 0;

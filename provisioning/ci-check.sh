@@ -71,6 +71,11 @@ teardown() {
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
+if [ -e "$repo/run/ansible-lab" ]; then
+  step "an earlier run left run/ansible-lab: tearing it down first"
+  ansible-playbook -i inventory/local.ini teardown.yml >"$log_dir/teardown-0.log" 2>&1 || true
+fi
+
 recap() { sed -n '/PLAY RECAP/,$p' "$1"; }
 
 step "first run: ansible-playbook -i inventory/local.ini site.yml"

@@ -6,7 +6,7 @@
 #   4. a real ansible-playbook run with inventory/local.ini: 3 mgtm replicas (127.0.0.11-13) and
 #      2 mgtm_proxy (127.0.0.31-32) installed under run/ansible-lab/ and started as supervised
 #      processes on this machine;
-#   5. bin/mgtm-bench through both proxies at once;
+#   5. bin/mgtm-bench through both proxies at once; the installed node-start/node-stop on node1;
 #   6. a second run must report changed=0 on every host;
 #   7. teardown.yml stops and removes everything (also on any failure: trap).
 # Usage: provisioning/ci-check.sh          (from anywhere; needs root for apt-get when a tool is missing)
@@ -105,6 +105,12 @@ for n in 1 2; do
   fi
 done
 [ $bench_rc = 0 ] || exit 1
+
+step "installed node-start/node-stop on node1 (the supervised proxy already serves: node-start uses it)"
+node1=$repo/run/ansible-lab/node1
+"$node1/opt/mgtm/bin/node-start" -c "$node1/etc/mgtm/node.conf" | tee "$log_dir/node-start.log"
+grep -q "I'm ready!!!" "$log_dir/node-start.log"
+"$node1/opt/mgtm/bin/node-stop" -c "$node1/etc/mgtm/node.conf"
 
 step "second run: must change nothing"
 ansible-playbook -i inventory/local.ini site.yml >"$log_dir/site-2.log" 2>&1 || { tail -60 "$log_dir/site-2.log"; exit 1; }

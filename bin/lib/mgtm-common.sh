@@ -2,7 +2,15 @@
 # stopping processes by pid. Source it; it defines functions only.
 
 MGTM_HOME=${MGTM_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-MGTM_JAR=${MGTM_JAR:-$MGTM_HOME/java/target/mgtm.jar}
+# In the repository the jar is built into java/target; an installed copy (the Ansible roles install
+# bin/ and lib/mgtm.jar under one prefix such as /opt/mgtm) has no java/ and uses lib/mgtm.jar.
+if [ -z "${MGTM_JAR:-}" ]; then
+  if [ -f "$MGTM_HOME/java/pom.xml" ]; then
+    MGTM_JAR=$MGTM_HOME/java/target/mgtm.jar
+  else
+    MGTM_JAR=$MGTM_HOME/lib/mgtm.jar
+  fi
+fi
 MGTM_JAVA=${JAVA:-java}
 MGTM_JAVA_OPTS=${MGTM_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC}
 
@@ -14,6 +22,10 @@ mgtm_die() {
 # Builds the jar when it is missing or older than any source file (MGTM_NO_BUILD=1: use the jar as it is).
 mgtm_ensure_jar() {
   if [ "${MGTM_NO_BUILD:-}" = 1 ] && [ -f "$MGTM_JAR" ]; then
+    return 0
+  fi
+  if [ ! -f "$MGTM_HOME/java/pom.xml" ]; then
+    [ -f "$MGTM_JAR" ] || mgtm_die "no $MGTM_JAR (an installed copy without sources: install the jar there)"
     return 0
   fi
   if [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java/src/main" "$MGTM_HOME/java/pom.xml" -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]; then
@@ -68,6 +80,11 @@ mgtm_stop_pidfile() {
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
   fi
   rm -f "$pidfile"
+}
+
+# Succeeds when something accepts TCP connections on host $1 port $2 (bash's /dev/tcp; 2 s at most).
+mgtm_port_open() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
 }
 
 # Prints the value of `key = value` in a config file (quotes and trailing comments removed), or $3.

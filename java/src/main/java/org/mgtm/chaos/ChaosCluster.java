@@ -104,11 +104,7 @@ final class ChaosCluster implements AutoCloseable {
             if (p == null || !p.isAlive()) {
                 return;
             }
-            if (paused) {
-                p.destroyForcibly(); // SIGKILL works on a stopped process too
-            } else {
-                p.destroyForcibly();
-            }
+            p.destroyForcibly(); // SIGKILL ends a stopped process too
             p.waitFor(20, TimeUnit.SECONDS);
             paused = false;
         }

@@ -100,6 +100,17 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return run();
+        } catch (IllegalArgumentException | IOException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            out.println("mgtm chaos: the run could not be carried out: " + e);
+            e.printStackTrace(out);
+            return 2;
+        }
+    }
+
+    private int run() throws Exception {
         if (replicaCount != 3 && replicaCount != 5) {
             throw new IllegalArgumentException("--replicas must be 3 or 5");
         }
@@ -234,7 +245,7 @@ public final class ChaosCommand implements Callable<Integer> {
         long afterHeal = 0;
         int healedSecond = (int) ((healedAtMs + 999) / 1000);
         for (int s = Math.max(1, healedSecond + 1); s <= samples.size(); s++) {
-            afterHeal += samples.get(s - 1)[0] - samples.get(s - 2 < 0 ? 0 : s - 2)[0];
+            afterHeal += samples.get(s - 1)[0] - (s >= 2 ? samples.get(s - 2)[0] : 0);
         }
         boolean judged = healedAtMs >= 0 && samples.size() - healedSecond >= 5;
         boolean recovered = !healFailed && (!judged || afterHeal > 0);

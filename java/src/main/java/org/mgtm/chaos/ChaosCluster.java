@@ -206,7 +206,9 @@ final class ChaosCluster implements AutoCloseable {
     /** Starts every replica (in parallel) and waits for each to be running, then for a leader. */
     void startReplicas() throws Exception {
         startAll(replicas);
-        awaitLeader(60_000, null);
+        if (awaitLeader(60_000, null) == null) {
+            throw new IOException("no leader was elected within 60 s: " + statusLine());
+        }
     }
 
     void startProxies() throws Exception {

@@ -116,7 +116,12 @@ final class ChaosCluster implements AutoCloseable {
                 return;
             }
             if (paused) {
-                resume();
+                try {
+                    resume();
+                } catch (java.io.IOException e) {
+                    kill9();
+                    return;
+                }
             }
             p.destroy();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {

@@ -29,8 +29,10 @@ import org.mgtm.check.HistoryReader;
 import org.mgtm.check.InvariantSummary;
 import org.mgtm.protocol.WireFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code mgtm chaos SCHEDULE} (bin/mgtm-chaos): runs a replica group and two mgtm_proxy processes on
@@ -83,6 +85,9 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Option(names = "--classpath", description = "Class path of the child JVMs (default: this JVM's).")
     String classPath;
+
+    @Spec
+    CommandSpec spec;
 
     private final PrintStream out;
 
@@ -198,6 +203,10 @@ public final class ChaosCommand implements Callable<Integer> {
         r.append("mgtm chaos report\n");
         r.append(String.format(Locale.ROOT, "started %s on %s (%d cpus), schedule %s, seed %d%n", started, hostName(),
                 Runtime.getRuntime().availableProcessors(), scheduleFile, chosenSeed));
+        if (spec != null && spec.commandLine().getParseResult() != null) {
+            r.append("command: mgtm chaos ").append(String.join(" ",
+                    spec.commandLine().getParseResult().originalArgs())).append('\n');
+        }
         r.append(String.format(Locale.ROOT, "cluster: %d replicas (127.0.0.11-%d), 2 proxies (127.0.0.31-32, deadline "
                         + "%d ms), %d backends per proxy, %d snapshots per transaction, load %d s%n", replicaCount,
                 10 + replicaCount, proxyDeadlineMs, clientsPerProxy, snapshots, loadSeconds));

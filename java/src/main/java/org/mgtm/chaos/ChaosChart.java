@@ -53,19 +53,20 @@ final class ChaosChart {
                     Math.max(a.endMs(), a.startMs() + 200) / 1000.0});
         }
         double level = max * 1.05;
+        double base = -max * 0.02; // just below the x axis, so the errors line at 0 stays visible
         double step = max * 0.03;
         for (Map.Entry<String, List<double[]>> k : byKind.entrySet()) {
             List<Double> bx = new ArrayList<>();
             List<Double> by = new ArrayList<>();
             for (double[] w : k.getValue()) {
                 bx.add(w[0]);
-                by.add(0.0);
+                by.add(base);
                 bx.add(w[0]);
                 by.add(level);
                 bx.add(w[1]);
                 by.add(level);
                 bx.add(w[1]);
-                by.add(0.0);
+                by.add(base);
             }
             XYSeries s = chart.addSeries(k.getKey() + " (" + k.getValue().size() + ")", bx, by);
             s.setMarker(SeriesMarkers.NONE);

@@ -214,9 +214,12 @@ public final class ChaosCommand implements Callable<Integer> {
         int done = 0;
         int skipped = 0;
         java.util.Map<String, Integer> byKind = new java.util.TreeMap<>();
+        int noLeader = 0;
         for (Applied a : applied) {
             if (a.skipped()) {
                 skipped++;
+            } else if (a.detail().startsWith("no leader to")) {
+                noLeader++; // the group had no leader then: nothing was done
             } else {
                 done++;
                 byKind.merge(a.fault().kind().text, 1, Integer::sum);
@@ -224,8 +227,9 @@ public final class ChaosCommand implements Callable<Integer> {
             r.append(String.format(Locale.ROOT, "  %8d %8d %8d  %-36s %s%n", a.fault().atMillis(), a.startMs(), a.endMs(),
                     a.fault(), (a.skipped() ? "SKIPPED: " : "") + a.detail()));
         }
-        r.append(String.format(Locale.ROOT, "faults applied: %d (%s), skipped: %d; everything healed at %d ms%s%n", done,
-                byKind, skipped, healedAtMs, healFailed ? " (HEALING FAILED)" : ""));
+        r.append(String.format(Locale.ROOT, "faults applied: %d (%s), skipped: %d, not applicable (the group had no "
+                + "leader to act on): %d; everything healed at %d ms%s%n", done, byKind, skipped, noLeader, healedAtMs,
+                healFailed ? " (HEALING FAILED)" : ""));
         long transactions = results.stream().mapToLong(BenchResult::transactions).sum();
         long errors = results.stream().mapToLong(BenchResult::errors).sum();
         r.append(String.format(Locale.ROOT, "%ntransactions: %d (%.0f tps on average), failed transactions (backend "

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, org.mgtm.replication.ReplicaCommand.class,
                 org.mgtm.replication.CtlCommand.class, org.mgtm.proxy.ProxyCommand.class,
                 org.mgtm.bench.BenchCommand.class,
-                org.mgtm.check.CheckCommand.class, org.mgtm.lab.DemoCommand.class})
+                org.mgtm.check.CheckCommand.class, org.mgtm.lab.DemoCommand.class,
+                org.mgtm.chaos.ChaosCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -12,16 +12,16 @@ import java.util.stream.Collectors;
  * or destination), so that only the chaos run's own group is cut. Removes exactly the rules it added:
  * at {@link #healAll()}, and from a shutdown hook should the JVM be stopped first.
  */
-final class Iptables implements AutoCloseable {
+public final class Iptables implements AutoCloseable {
     private final List<List<String>> added = new ArrayList<>();
     private final Thread cleanup = new Thread(this::healAll, "chaos-iptables-cleanup");
 
-    Iptables() {
+    public Iptables() {
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
     /** Throws with the reason when iptables cannot be used here (not installed, not root). */
-    static void require() throws IOException {
+    public static void require() throws IOException {
         Result r;
         try {
             r = run(List.of("iptables", "-w", "5", "-L", "INPUT", "-n"));
@@ -34,7 +34,7 @@ final class Iptables implements AutoCloseable {
     }
 
     /** Cuts every packet between each address of {@code side1} and each of {@code side2}, both ways. */
-    void cut(List<String> side1, List<String> side2, List<Integer> ports) throws IOException {
+    public void cut(List<String> side1, List<String> side2, List<Integer> ports) throws IOException {
         String portList = ports.stream().map(String::valueOf).collect(Collectors.joining(","));
         for (String a : side1) {
             for (String b : side2) {
@@ -64,8 +64,15 @@ final class Iptables implements AutoCloseable {
         }
     }
 
+    /** The rules in place, for messages. */
+    public List<String> rules() {
+        synchronized (added) {
+            return added.stream().map(r -> String.join(" ", r)).toList();
+        }
+    }
+
     /** Removes every rule this object added. */
-    void healAll() {
+    public void healAll() {
         synchronized (added) {
             for (List<String> rule : added) {
                 List<String> cmd = new ArrayList<>(List.of("iptables", "-w", "5", "-D", "INPUT"));

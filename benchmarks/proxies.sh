@@ -10,9 +10,7 @@ seconds=${1:-10}
 stamp=$(date -u +%Y-%m-%d)
 out=$here/results/proxies-$stamp.md
 work=$(mktemp -d)
-mgtm_ensure_jar
-cp "$MGTM_JAR" "$work/mgtm.jar"
-export MGTM_JAR=$work/mgtm.jar MGTM_NO_BUILD=1
+mgtm_use_private_jar "$work"
 secret=bench-secret
 members=mgtm1@127.0.0.11:7800,mgtm2@127.0.0.12:7800,mgtm3@127.0.0.13:7800
 pidfiles=()

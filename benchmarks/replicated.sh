@@ -10,9 +10,7 @@ seconds=${1:-10}
 stamp=$(date -u +%Y-%m-%d)
 out=$here/results/replicated-$stamp.md
 work=$(mktemp -d)
-mgtm_ensure_jar
-cp "$MGTM_JAR" "$work/mgtm.jar"
-export MGTM_JAR=$work/mgtm.jar MGTM_NO_BUILD=1
+mgtm_use_private_jar "$work"
 hosts=(127.0.0.11 127.0.0.12 127.0.0.13)
 secret=bench-secret
 pids=()

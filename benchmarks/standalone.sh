@@ -16,10 +16,7 @@ out=$here/results/standalone-$stamp.md
 work=$(mktemp -d)
 pidfile=$work/mgtm.pid
 
-mgtm_ensure_jar
-# Measure one build from start to end, whatever happens to the source tree meanwhile.
-cp "$MGTM_JAR" "$work/mgtm.jar"
-export MGTM_JAR=$work/mgtm.jar MGTM_NO_BUILD=1
+mgtm_use_private_jar "$work"
 trap 'mgtm_stop_pidfile "$pidfile"; rm -rf "$work"' EXIT
 mgtm_spawn "$work/mgtm.log" "$pidfile" server -h "$host" -p "$port" -D "$work/data" -x 1000
 mgtm_wait_for_line "$work/mgtm.log" "I'm running" "$pidfile" 60

@@ -36,6 +36,14 @@ mgtm_ensure_jar() {
   (cd "$MGTM_HOME/java" && mvn -q -B -DskipTests package) || mgtm_die "build failed"
 }
 
+# Builds the jar if needed and switches this script to a private copy of it in directory $1, so a
+# measurement uses one build from start to end whatever happens to the source tree meanwhile.
+mgtm_use_private_jar() {
+  mgtm_ensure_jar
+  cp "$MGTM_JAR" "$1/mgtm.jar"
+  export MGTM_JAR=$1/mgtm.jar MGTM_NO_BUILD=1
+}
+
 # Runs an mgtm subcommand in the foreground: mgtm_run server -D dir ...
 mgtm_run() {
   mgtm_ensure_jar

@@ -26,6 +26,7 @@ import org.mgtm.protocol.TxnRef;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.server.ClientAllowlist;
 import org.mgtm.server.GtmServer;
+import org.mgtm.server.RawConnection;
 import org.mgtm.server.TestServers;
 import org.mgtm.server.Transport;
 
@@ -104,6 +105,31 @@ class ProxyGroupingTest {
             assertFalse(contains(s, abandoned), "the abandoned transaction is still running: " + s);
             stays.commit(mine);
             assertInstanceOf(Integer.class, stays.beginGxid());
+        }
+    }
+
+    @Test
+    void badInputFromOneBackendLeavesTheOthersServed() throws Exception {
+        String host = proxy.boundAddress().getHostString();
+        int port = proxy.boundAddress().getPort();
+        try (GtmClient other = GtmClient.connect(host, port)) {
+            int open = other.beginGxid();
+            try (RawConnection bad = new RawConnection(proxy.boundAddress())) {
+                bad.startup(RawConnection.BACKEND_STARTUP);
+                // An unknown message type in a sound frame: an 'E' answer, and the connection goes on.
+                bad.send(RawConnection.hex("430000000800000063"));
+                byte[] answer = bad.readFrame();
+                assertEquals('E', answer[0]);
+                assertTrue(new String(answer, StandardCharsets.UTF_8).contains("invalid frontend message type 99"));
+                bad.send(RawConnection.hex("430000000d000000040000000100"));
+                assertEquals('S', bad.readFrame()[0]);
+                // A length word below 4 breaks the framing: that connection alone is closed.
+                bad.send(RawConnection.hex("4300000002"));
+                assertTrue(bad.closedByServer());
+            }
+            Snapshot s = other.snapshot(open);
+            assertTrue(contains(s, open) || !isBelow(open, s), "the other backend's transaction is still open");
+            other.commit(open);
         }
     }
 

@@ -11,15 +11,15 @@ import java.net.SocketTimeoutException;
 import java.util.HexFormat;
 
 /** A bare TCP connection for sending hand-made (and broken) frames, byte by byte if asked. */
-final class RawConnection implements AutoCloseable {
-    static final byte[] BACKEND_STARTUP = hex("410000000c0100000000ffffff");
-    static final byte[] PROXY_STARTUP = hex("410000000c0100000001ffffff");
+public final class RawConnection implements AutoCloseable {
+    public static final byte[] BACKEND_STARTUP = hex("410000000c0100000000ffffff");
+    public static final byte[] PROXY_STARTUP = hex("410000000c0100000001ffffff");
 
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
 
-    RawConnection(InetSocketAddress address) throws IOException {
+    public RawConnection(InetSocketAddress address) throws IOException {
         socket = new Socket(address.getAddress(), address.getPort());
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(10_000);
@@ -27,17 +27,17 @@ final class RawConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    static byte[] hex(String hex) {
+    public static byte[] hex(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** Sends one byte per write with a flush each, so the server sees the frame in pieces. */
-    void sendTrickle(byte[] bytes) throws IOException {
+    public void sendTrickle(byte[] bytes) throws IOException {
         for (byte b : bytes) {
             out.write(b);
             out.flush();
@@ -45,7 +45,7 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** Reads one whole frame: type byte, length word, body; returns all of it. */
-    byte[] readFrame() throws IOException {
+    public byte[] readFrame() throws IOException {
         int type = in.readUnsignedByte();
         int length = in.readInt();
         byte[] body = new byte[length - 4];
@@ -61,7 +61,7 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** True when the server closed the connection (EOF) before sending anything more. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() == -1;
         } catch (SocketTimeoutException e) {
@@ -71,7 +71,7 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    void startup(byte[] startup) throws IOException {
+    public void startup(byte[] startup) throws IOException {
         send(startup);
         byte[] ack = readFrame();
         if (ack.length != 5 || ack[0] != 'R') {

@@ -277,6 +277,45 @@ final class ChaosCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * What the replicas' states came to after the load: whether every replica was up and had applied the same number
+     * of commands within the time allowed, and then whether their state digests were equal (they must be: the
+     * state machine is deterministic and every replica applies the same log).
+     */
+    record Convergence(boolean sameIndex, boolean sameState, String detail) {
+    }
+
+    Convergence awaitConvergence(long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            List<String> parts = new ArrayList<>();
+            java.util.Set<Long> counts = new java.util.HashSet<>();
+            java.util.Set<String> digests = new java.util.HashSet<>();
+            for (Node m : replicas) {
+                if (!m.alive() || m.paused()) {
+                    parts.add(m.name + " down");
+                    counts.add(-1L);
+                    continue;
+                }
+                JsonNode s = GroupStatus.fetch(statusGroup, m.name, new InetSocketAddress(m.host, internalPort), SECRET,
+                        700);
+                long applied = s.path("appliedCommands").asLong(-1);
+                String digest = s.path("stateDigest").asText("?");
+                counts.add(applied);
+                digests.add(digest);
+                parts.add(m.name + " applied " + applied + " digest " + digest.substring(0, Math.min(16, digest.length())));
+            }
+            String detail = String.join(", ", parts);
+            if (counts.size() == 1 && !counts.contains(-1L)) {
+                return new Convergence(true, digests.size() == 1, detail);
+            }
+            if (System.nanoTime() > end) {
+                return new Convergence(false, false, detail);
+            }
+            Thread.sleep(200);
+        }
+    }
+
     String statusLine() {
         return replicas.stream().map(m -> {
             if (!m.alive()) {

@@ -140,6 +140,7 @@ public final class ChaosCommand implements Callable<Integer> {
         List<Path> histories = List.of(dir.resolve("history-proxy1.jsonl"), dir.resolve("history-proxy2.jsonl"));
         long[] healedAtMs = {-1};
         boolean[] healFailed = {false};
+        ChaosCluster.Convergence[] convergence = {null};
         try (ChaosCluster cluster = new ChaosCluster(dir.toAbsolutePath(), cp, replicaCount, 2, clientPort, internalPort,
                 raftPort, proxyDeadlineMs); Iptables iptables = new Iptables()) {
             out.println("== starting " + replicaCount + " replicas and 2 proxies");
@@ -186,6 +187,7 @@ public final class ChaosCommand implements Callable<Integer> {
                     results.add(f.get(proxyDeadlineMs / 1000 + 120, TimeUnit.SECONDS));
                 }
                 faults.get(30, TimeUnit.MINUTES);
+                convergence[0] = cluster.awaitConvergence(30_000);
             } finally {
                 pool.shutdownNow();
                 pool.awaitTermination(30, TimeUnit.SECONDS);
@@ -193,12 +195,12 @@ public final class ChaosCommand implements Callable<Integer> {
             out.println("== stopping everything the run started");
         }
         return report(schedule, chosenSeed, started, applied, samples, results, histories, healedAtMs[0], healFailed[0],
-                loadSeconds);
+                loadSeconds, convergence[0]);
     }
 
     private int report(FaultSchedule schedule, long chosenSeed, String started, List<Applied> applied,
                        List<long[]> samples, List<BenchResult> results, List<Path> histories, long healedAtMs,
-                       boolean healFailed, int loadSeconds) throws IOException {
+                       boolean healFailed, int loadSeconds, ChaosCluster.Convergence convergence) throws IOException {
         StringBuilder r = new StringBuilder();
         r.append("mgtm chaos report\n");
         r.append(String.format(Locale.ROOT, "started %s on %s (%d cpus), schedule %s, seed %d%n", started, hostName(),
@@ -264,6 +266,16 @@ public final class ChaosCommand implements Callable<Integer> {
         boolean recovered = !healFailed && (!judged || afterHeal > 0);
         r.append(String.format(Locale.ROOT, "transactions after healing: %d%s%n", afterHeal,
                 judged ? "" : " (too little load left after healing to judge recovery)"));
+        // Replicas in different states at the same log position: the log or its application went wrong somewhere.
+        boolean converged = convergence != null && convergence.sameIndex();
+        if (converged && !convergence.sameState()) {
+            violations++;
+        }
+        r.append(String.format(Locale.ROOT, "replica states after the load: %s (%s)%n", !converged
+                ? "NOT at the same log position within 30 s" : convergence.sameState() ? "identical"
+                : "VIOLATION: different states at the same log position", convergence == null ? "not checked"
+                : convergence.detail()));
+        recovered &= converged;
         boolean ok = violations == 0 && recovered && transactions > 0;
         r.append(String.format(Locale.ROOT, "%nverdict: %s (violations %d; errors are reported, not failures: see "
                 + "docs/chaos.md)%n", ok ? "PASS" : "FAIL" + (violations > 0 ? "" : recovered ? " (no transaction)"

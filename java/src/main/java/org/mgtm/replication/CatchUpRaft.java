@@ -6,11 +6,9 @@ import org.jgroups.ObjectMessage;
 import org.jgroups.annotations.ManagedAttribute;
 import org.jgroups.annotations.Property;
 import org.jgroups.conf.AttributeType;
-import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.raft.AppendEntriesRequest;
 import org.jgroups.protocols.raft.LogEntries;
 import org.jgroups.protocols.raft.LogEntry;
-import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.raft.util.CommitTable;
 
 import java.util.HashMap;
@@ -18,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * jgroups-raft 1.1.4 {@link RAFT} with a fix for lagging followers under load; registered in the stack in place of
- * RAFT (it keeps RAFT's protocol id, so headers are wire-compatible with plain RAFT members).
+ * jgroups-raft 1.1.4 RAFT with a fix for lagging followers under load, on top of the follower-side safety fixes of
+ * {@link SafeFollowerRaft}; registered in the stack in place of RAFT (it keeps RAFT's protocol id, so headers are
+ * wire-compatible with plain RAFT members).
  *
  * <h2>The defect</h2>
  * In 1.1.4 the leader sends missing entries to a follower only from {@code RAFT.processQueue()} when
@@ -43,7 +42,7 @@ import java.util.Map;
  * {@code catchup_snapshot_interval}. Everything happens on the runner thread, the only thread that touches the log:
  * calling {@code flushCommitTable()} from another thread races with FileBasedLog (BufferUnderflowException).
  */
-public class CatchUpRaft extends RAFT {
+public class CatchUpRaft extends SafeFollowerRaft {
 
     @Property(description = "Min time (ms) between two catch-up messages to a lagging member whose previous catch-up "
             + "message was not acknowledged yet; also the age after which unacknowledged entries mark a member as "
@@ -56,7 +55,7 @@ public class CatchUpRaft extends RAFT {
     @Property(description = "Min time (ms) between two snapshots sent to the same member", type = AttributeType.TIME)
     protected long catchup_snapshot_interval = 2000;
 
-    @Property(description = "Enables the catch-up fix (false behaves exactly like RAFT)")
+    @Property(description = "Enables the catch-up fix (false behaves exactly like SafeFollowerRaft)")
     protected boolean catchup_enabled = true;
 
     @ManagedAttribute(description = "Catch-up AppendEntries messages sent")
@@ -86,11 +85,6 @@ public class CatchUpRaft extends RAFT {
             this.markAtNanos = now;
             this.snapshotAtNanos = now - (1L << 40);
         }
-    }
-
-    public CatchUpRaft() {
-        // Same protocol id as RAFT: RaftHeaders carry the id, so mixed RAFT/CatchUpRaft groups interoperate.
-        setId(ClassConfigurator.getProtocolId(RAFT.class));
     }
 
     public long catchUpIntervalMs() { return catchup_interval; }
@@ -166,6 +160,8 @@ public class CatchUpRaft extends RAFT {
             if (now - p.snapshotAtNanos < catchup_snapshot_interval * 1_000_000L)
                 return;
             try {
+                log.info("%s: %s needs entry %d, compacted away (log starts at %d): sending a snapshot",
+                        local_addr, member, from, first);
                 sendSnapshotTo(member);
                 num_catchup_snapshots++;
             } catch (Exception ex) {

@@ -32,8 +32,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One replica of a jgroups-raft group, started from {@link RaftSettings}: a JGroups TCP stack with TCPPING over the
- * static member list, tuned failure detection, optional AUTH, ELECTION, and {@link CatchUpRaft} (or plain RAFT when
- * {@code raft.catchup=false}) with a FileBasedLog in {@code data_dir}, fsync on by default.
+ * static member list, tuned failure detection, optional AUTH, ELECTION, and {@link CatchUpRaft} (or
+ * {@link SafeFollowerRaft} when {@code raft.catchup=false}) with a FileBasedLog in {@code data_dir}, fsync on by
+ * default.
  *
  * <p>{@link #append(byte[])} replicates one log entry (use {@link GroupCommitter} to put many commands into one
  * entry); only the leader accepts appends. The state machine is a {@link BatchStateMachine}.</p>
@@ -140,7 +141,7 @@ public final class RaftMember implements AutoCloseable {
         p.add(new ELECTION().voteTimeout(s.voteTimeoutMs()));
         RAFT raft = s.catchUp()
                 ? new CatchUpRaft().catchUpIntervalMs(s.catchUpIntervalMs()).catchUpMaxBytes(s.catchUpMaxBytes())
-                : new RAFT();
+                : new SafeFollowerRaft();   // the follower-side safety fixes stay on without the catch-up fix
         raft.raftId(s.raftId())
                 .members(s.memberIds())
                 .logDir(s.dataDir().toString())

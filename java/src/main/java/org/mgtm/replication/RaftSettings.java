@@ -19,7 +19,7 @@ import java.util.Objects;
  * raft.fsync         = true
  * raft.max_log_size  = 4194304          (bytes appended between snapshots)
  * raft.resend_interval_ms   = 500       (engine's idle resend / heartbeat of commit index)
- * raft.catchup              = true      (CatchUpRaft instead of plain RAFT)
+ * raft.catchup              = true      (CatchUpRaft; false: SafeFollowerRaft without the catch-up fix)
  * raft.catchup_interval_ms  = 50
  * raft.catchup_max_bytes    = 1048576
  * raft.fd_timeout_ms        = 600       (FD_ALL3)

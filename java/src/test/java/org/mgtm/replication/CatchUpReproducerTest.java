@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Reproducer of the jgroups-raft 1.1.4 catch-up defect (see {@link CatchUpRaft}), with 3 replica JVMs on
  * 127.0.0.11-13 under ~600 single-entry writes/s submitted by whichever replica leads.
  *
- * <p>Passes with the fix. Run {@code -Dmgtm.raft.catchup=false} to see it fail with plain RAFT: the restarted
+ * <p>Passes with the fix. Run {@code -Dmgtm.raft.catchup=false} to see it fail with SafeFollowerRaft (no catch-up fix): the restarted
  * follower never catches up, and the new leader whose only live follower lags commits nothing.</p>
  */
 class CatchUpReproducerTest {

@@ -33,8 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * One replica of a jgroups-raft group, started from {@link RaftSettings}: a JGroups TCP stack with TCPPING over the
  * static member list, tuned failure detection, optional AUTH, ELECTION, and {@link CatchUpRaft} (or
- * {@link SafeFollowerRaft} when {@code raft.catchup=false}) with a FileBasedLog in {@code data_dir}, fsync on by
- * default.
+ * {@link SafeFollowerRaft} when {@code raft.catchup=false}) with a {@link SafeFileBasedLog} in {@code data_dir},
+ * fsync on by default.
  *
  * <p>{@link #append(byte[])} replicates one log entry (use {@link GroupCommitter} to put many commands into one
  * entry); only the leader accepts appends. The state machine is a {@link BatchStateMachine}.</p>
@@ -144,6 +144,7 @@ public final class RaftMember implements AutoCloseable {
                 : new SafeFollowerRaft();   // the follower-side safety fixes stay on without the catch-up fix
         raft.raftId(s.raftId())
                 .members(s.memberIds())
+                .logClass(SafeFileBasedLog.class.getName())   // FileBasedLog, with its snapshot-install defect fixed
                 .logDir(s.dataDir().toString())
                 .logPrefix(s.raftId())
                 .maxLogSize(s.maxLogSize())

@@ -214,10 +214,10 @@ public class SafeFollowerRaft extends RAFT {
      * log matching: then every entry up to it is the leader's).
      */
     private boolean logCovers(long index, long term) {
+        if (index > last_appended)
+            return false;                             // also when the log lost entries its commit index counts
         if (commit_index >= index)
             return true;
-        if (index > last_appended)
-            return false;
         LogEntry mine = log_impl.get(index);
         return mine != null && mine.term() == term;
     }

@@ -1,0 +1,81 @@
+package org.mgtm.chaos;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The failover benchmark's PNG: transactions and failed transactions per second, with a vertical
+ * line at each leader kill labelled with its number and pause. Lines rather than ChaosChart's fault
+ * windows, because here the instant of the kill is what the pause is measured from.
+ */
+final class FailoverChart {
+    private FailoverChart() {
+    }
+
+    /** perSecond: {second, transactions, failed transactions}. */
+    static void write(Path png, List<double[]> perSecond, List<FailoverPauses.Pause> pauses, String title)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(1400).height(550).title(title).xAxisTitle("seconds since the load started")
+                .yAxisTitle("per second").build();
+        List<Double> xs = new ArrayList<>();
+        List<Double> tps = new ArrayList<>();
+        List<Double> errs = new ArrayList<>();
+        double max = 1;
+        for (double[] p : perSecond) {
+            xs.add(p[0]);
+            tps.add(p[1]);
+            errs.add(p[2]);
+            max = Math.max(max, p[1]);
+        }
+        if (xs.isEmpty()) {
+            xs.add(0.0);
+            tps.add(0.0);
+            errs.add(0.0);
+        }
+        XYSeries t = chart.addSeries("transactions/s (both proxies)", xs, tps);
+        t.setMarker(SeriesMarkers.NONE);
+        t.setLineColor(new Color(0x1f, 0x77, 0xb4));
+        XYSeries e = chart.addSeries("failed transactions/s", xs, errs);
+        e.setMarker(SeriesMarkers.NONE);
+        e.setLineColor(new Color(0xff, 0x7f, 0x0e));
+        // A legend entry for the kill lines (annotations have none), drawn below the plot. Its x of 0.5
+        // also makes the x values unevenly spaced: XChart would otherwise put a tick on every few data
+        // points (every 7 s over 320 s) instead of round numbers.
+        XYSeries k = chart.addSeries("kill -9 of the leader (#n, its pause)", List.of(0.5), List.of(-max));
+        k.setMarker(SeriesMarkers.NONE);
+        k.setLineColor(Color.RED);
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(max * 1.25).setXAxisMin(0.0)
+                .setXAxisMax(Math.max(1, xs.get(xs.size() - 1)))
+                .setAnnotationLineColor(Color.RED)
+                .setAnnotationLineStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {4f, 3f}, 0f))
+                .setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11))
+                .setAnnotationTextFontColor(Color.RED);
+        // Below the plot: inside, it would cover the first seconds or the kill labels at the top.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        for (int i = 0; i < pauses.size(); i++) {
+            FailoverPauses.Pause p = pauses.get(i);
+            double x = p.kill().atMs() / 1000.0;
+            chart.addAnnotation(new AnnotationLine(x, true, false));
+            // Two rows of labels, alternating, so neighbouring kills' labels do not run into each other.
+            double y = max * (i % 2 == 0 ? 1.19 : 1.11);
+            chart.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "#%d %.0f ms", p.kill().number(),
+                    p.pauseMs()), x, y, false));
+        }
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+}

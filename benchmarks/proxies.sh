@@ -3,36 +3,32 @@
 # standalone mgtm, at 1, 8, 32 and 64 backends (split over the two proxies), with the proxies'
 # grouping factor (backend requests per upstream request, from their logs at stop).
 # Writes benchmarks/results/proxies-<date>.md. Usage: benchmarks/proxies.sh [seconds per row, default 10]
+# Ports: MGTM_XC_PORT (6666), MGTM_INTERNAL_PORT (6680), MGTM_RAFT_PORT (7800), MGTM_PROXY_PORT (6666).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../bin/lib/mgtm-common.sh"
+. "$here/../bin/lib/mgtm-bench-lib.sh"
 seconds=${1:-10}
+xc_port=${MGTM_XC_PORT:-6666}
+internal_port=${MGTM_INTERNAL_PORT:-6680}
+raft_port=${MGTM_RAFT_PORT:-7800}
+proxy_port=${MGTM_PROXY_PORT:-6666}
 stamp=$(date -u +%Y-%m-%d)
 out=$here/results/proxies-$stamp.md
 work=$(mktemp -d)
 mgtm_use_private_jar "$work"
 secret=bench-secret
-members=mgtm1@127.0.0.11:7800,mgtm2@127.0.0.12:7800,mgtm3@127.0.0.13:7800
-pidfiles=()
-trap 'for p in "${pidfiles[@]}"; do mgtm_stop_pidfile "$p"; done; rm -rf "$work"' EXIT
+members=$(mgtm_members "$raft_port" 3 127.0.0.11 127.0.0.12 127.0.0.13)
+trap 'mgtm_stop_tracked; rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-row() { # label clients bench-args-for-each-target...
-  local label=$1 c=$2
+row() { # label backends endpoint...: the backends split over the endpoints
+  local label=$1 c=$2 tps req p50 p99 err split
   shift 2
-  local per=$(((c + $# - 1) / $#)) t=0 files=() benches=() tps=0 req=0 p50
-  for target in "$@"; do
-    "$MGTM_HOME/bin/mgtm-bench" -h "${target%:*}" -p "${target#*:}" -c "$per" -T "$seconds" -q >"$work/out-$t" &
-    benches+=($!)
-    files+=("$work/out-$t")
-    t=$((t + 1))
-  done
-  wait "${benches[@]}" # only the benches: the servers are children of this script too
-  for f in "${files[@]}"; do
-    tps=$((tps + $(sed -n 's/^transactions: .* = \([0-9]*\) tps.*/\1/p' "$f")))
-    req=$((req + $(sed -n 's/^transactions: .* (\([0-9]*\) GTM requests\/s).*/\1/p' "$f")))
-  done
-  p50=$(sed -n 's/^latency per transaction: p50 \([0-9.]*\) ms, p99 \([0-9.]*\) ms.*/\1 | \2/p' "${files[0]}")
-  echo "| $label | $((per * $#)) | $tps | $req | $p50 |" >>"$out"
+  mgtm_bench_split "$work" "$seconds" "$c" "$@"
+  read -r tps req p50 p99 err split <<<"$MGTM_BENCH_RESULT"
+  echo "| $label | $c | $tps | $req | $p50 | $p99 |" >>"$out"
   echo "$label c=$c: $tps tps" >&2
 }
 
@@ -40,33 +36,28 @@ row() { # label clients bench-args-for-each-target...
   echo "# Through 2 proxies to mgtm x3 versus direct to standalone mgtm"
   echo
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "- machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $(java -version 2>&1 | head -1)"
-  echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+  mgtm_machine_lines
   echo "- command: \`benchmarks/proxies.sh $seconds\`; 3 replicas, 2 proxies and the bench share the machine"
   echo
-  echo "| path | backends | tps | GTM requests/s | p50 ms (first bench) | p99 ms |"
+  echo "| path | backends | tps | GTM requests/s | p50 ms (worst bench) | p99 ms (worst bench) |"
   echo "|---|---|---|---|---|---|"
 } >"$out"
 
-mgtm_spawn "$work/standalone.log" "$work/standalone.pid" server -h 127.0.0.11 -p 6666 -D "$work/standalone" -x 1000
-pidfiles+=("$work/standalone.pid")
+mgtm_spawn "$work/standalone.log" "$work/standalone.pid" server -h 127.0.0.11 -p "$xc_port" -D "$work/standalone" -x 1000
+mgtm_track "$work/standalone.pid"
 mgtm_wait_for_line "$work/standalone.log" "I'm running" "$work/standalone.pid" 60
-for c in 1 8 32 64; do row "direct to standalone mgtm" "$c" 127.0.0.11:6666; done
+for c in 1 8 32 64; do row "direct to standalone mgtm" "$c" "127.0.0.11:$xc_port"; done
 mgtm_stop_pidfile "$work/standalone.pid"
 
-for i in 1 2 3; do
-  mgtm_spawn "$work/r$i.log" "$work/r$i.pid" replica --member-id "mgtm$i" --members "$members" -D "$work/r$i" \
-    --secret "$secret" -x 1000
-  pidfiles+=("$work/r$i.pid")
-done
-for i in 1 2 3; do mgtm_wait_for_line "$work/r$i.log" "I'm running" "$work/r$i.pid" 60; done
+mgtm_group_start "$work" "$work/data" "$members" --secret "$secret" -p "$xc_port" --internal-port "$internal_port" -x 1000
 for i in 1 2; do
-  mgtm_spawn "$work/p$i.log" "$work/p$i.pid" proxy -h "127.0.0.3$i" -p 6666 --members "$members" --secret "$secret"
-  pidfiles+=("$work/p$i.pid")
+  mgtm_spawn "$work/p$i.log" "$work/p$i.pid" proxy -h "127.0.0.3$i" -p "$proxy_port" --members "$members" \
+    --internal-port "$internal_port" --secret "$secret"
+  mgtm_track "$work/p$i.pid"
   mgtm_wait_for_line "$work/p$i.log" "I'm running" "$work/p$i.pid" 60
 done
-for c in 1 8 32 64; do row "2 proxies to mgtm x3" "$c" 127.0.0.31:6666 127.0.0.32:6666; done
-leader_json=$("$MGTM_HOME/bin/mgtm" ctl status --members "$members" --secret "$secret" --json || true)
+for c in 1 8 32 64; do row "2 proxies to mgtm x3" "$c" "127.0.0.31:$proxy_port" "127.0.0.32:$proxy_port"; done
+leader_json=$(mgtm_group_status "$members" "$secret" "$internal_port" || true)
 python3 - "$out" <<PY
 import json, sys
 docs = json.loads('''$leader_json''' or '[]')

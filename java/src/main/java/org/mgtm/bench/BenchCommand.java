@@ -9,8 +9,8 @@ import org.mgtm.protocol.WireFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mgtm bench}: the pgbench-shaped GTM load generator (bin/mgtm-bench). */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+/** {@code mgtm bench}: the pgbench-shaped GTM load generator (bin/mgtm-bench); {@code mgtm bench chart} draws results. */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = ChartCommand.class,
         description = "pgbench-shaped load over the Postgres-XC 0.9.2 GTM protocol: each client loops "
                 + "begin + GXID, k snapshots, commit. Works against mgtm, an XC gtm or an XC gtm_proxy.")
 public final class BenchCommand implements Callable<Integer> {

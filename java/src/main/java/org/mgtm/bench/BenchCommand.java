@@ -9,10 +9,16 @@ import org.mgtm.protocol.WireFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mgtm bench}: the pgbench-shaped GTM load generator (bin/mgtm-bench); {@code mgtm bench chart} draws results. */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = ChartCommand.class,
+/**
+ * {@code mgtm bench}: the pgbench-shaped GTM load generator (bin/mgtm-bench), with the chart, grants and
+ * open-transactions tools as subcommands.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
         description = "pgbench-shaped load over the Postgres-XC 0.9.2 GTM protocol: each client loops "
-                + "begin + GXID, k snapshots, commit. Works against mgtm, an XC gtm or an XC gtm_proxy.")
+                + "begin + GXID, k snapshots, commit. Works against mgtm, an XC gtm or an XC gtm_proxy. "
+                + "Subcommands: chart (TPS by backends, PNG), grants (peak GXID grants/s), open-transactions "
+                + "(hold N open).",
+        subcommands = {ChartCommand.class, GrantsCommand.class, OpenTransactionsCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-h", "--host"}, defaultValue = "127.0.0.1", description = "GTM host (default: ${DEFAULT-VALUE}).")
     String host;

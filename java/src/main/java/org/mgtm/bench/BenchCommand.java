@@ -13,13 +13,17 @@ import picocli.CommandLine.Option;
  * {@code mgtm bench}: the pgbench-shaped GTM load generator (bin/mgtm-bench), with the chart, grants and
  * open-transactions tools as subcommands.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
         description = "pgbench-shaped load over the Postgres-XC 0.9.2 GTM protocol: each client loops "
                 + "begin + GXID, k snapshots, commit. Works against mgtm, an XC gtm or an XC gtm_proxy. "
                 + "Subcommands: chart (TPS by backends, PNG), grants (peak GXID grants/s), open-transactions "
                 + "(hold N open).",
         subcommands = {ChartCommand.class, GrantsCommand.class, OpenTransactionsCommand.class})
 public final class BenchCommand implements Callable<Integer> {
+    // -h is the host here (as in pgbench and gtm_proxy), so help is --help only.
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+    boolean helpRequested;
+
     @Option(names = {"-h", "--host"}, defaultValue = "127.0.0.1", description = "GTM host (default: ${DEFAULT-VALUE}).")
     String host;
 

@@ -27,10 +27,14 @@ import picocli.CommandLine.Option;
  * {@code --upstream-xc host:port} it sits in front of a standalone mgtm (or an original XC gtm) with
  * no failover.
  */
-@Command(name = "proxy", mixinStandardHelpOptions = true,
+@Command(name = "proxy",
         description = "Run mgtm_proxy: serves Postgres-XC 0.9.2 backends, groups their requests and follows the "
                 + "leader of a replicated mgtm group.")
 public final class ProxyCommand implements Callable<Integer> {
+    // -h is the host here (as in pgbench and gtm_proxy), so help is --help only.
+    @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
+    boolean helpRequested;
+
     @Option(names = "--config", description = "Settings file (key = value, keys as the long options with _ for -).")
     Path config;
 

@@ -11,9 +11,10 @@ import org.mgtm.protocol.Snapshot;
 /**
  * A backend whose every request goes into a history (bench --history): the invoke just before
  * the request is sent, the outcome as soon as the answer (or the loss of the connection) is known,
- * before the caller's next step can send anything. An error answer is a definite failure; a lost
- * connection or anything else unexpected is an unknown outcome, after which the backend records
- * as a new process, as the history format requires.
+ * before the caller's next step can send anything. An error answer is a definite failure, unless it says
+ * the outcome is unknown ({@link GtmException#OUTCOME_UNKNOWN}: a proxy's deadline, an unconfirmed log
+ * append); such an answer, a lost connection or anything else unexpected is an unknown outcome, after
+ * which the backend records as a new process, as the history format requires.
  */
 final class RecordingBackend implements BenchBackend {
     private final BenchBackend inner;
@@ -72,7 +73,7 @@ final class RecordingBackend implements BenchBackend {
     private void failed(int p, Operation op, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        if (cause instanceof GtmException g && !g.isConnectionFailure()) {
+        if (cause instanceof GtmException g && !g.isOutcomeUnknown()) {
             recorder.fail(p, op, g.getMessage());
         } else {
             recorder.info(p, op, String.valueOf(cause.getMessage()));

@@ -2,6 +2,9 @@ package org.mgtm.client;
 
 /** A GTM answered a request with an 'E' error, or the connection to it failed. */
 public class GtmException extends RuntimeException {
+    /** See {@link org.mgtm.protocol.Response#OUTCOME_UNKNOWN}. */
+    public static final String OUTCOME_UNKNOWN = org.mgtm.protocol.Response.OUTCOME_UNKNOWN;
+
     private final String severity;
 
     public GtmException(String severity, String message) {
@@ -27,5 +30,10 @@ public class GtmException extends RuntimeException {
     /** True when no answer came at all: the outcome of the request is unknown. */
     public boolean isConnectionFailure() {
         return severity == null;
+    }
+
+    /** No answer came, or the answer says the request may or may not have been applied. */
+    public boolean isOutcomeUnknown() {
+        return isConnectionFailure() || String.valueOf(getMessage()).contains(OUTCOME_UNKNOWN);
     }
 }

@@ -419,7 +419,7 @@ public final class LeaderClient implements AutoCloseable {
             // Completed after the walk: a caller's callback may submit more.
             for (Pending p : expired) {
                 p.future.completeExceptionally(GtmException.lost("mgtm: no leader answered request " + p.no
-                        + " within " + settings.requestDeadlineMillis() + " ms; its outcome is unknown"));
+                        + " within " + settings.requestDeadlineMillis() + " ms; " + GtmException.OUTCOME_UNKNOWN));
             }
         }
     }

@@ -13,6 +13,12 @@ public sealed interface Response {
     String ERROR = "ERROR";
     String ERROR2 = "ERROR2";
     String FATAL = "FATAL";
+    /**
+     * The words every mgtm error answer carries when it cannot say whether the request was applied (a deadline
+     * passed, the log did not confirm it, the group did not answer the proxy). XC backends see only an error's
+     * text, so the text is where this is said; recorders of histories look for it.
+     */
+    String OUTCOME_UNKNOWN = "its outcome is unknown";
 
     int STATUS_OK = 0;
     int STATUS_ERROR = -1;

@@ -151,7 +151,8 @@ final class Grouper {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
                 : failure;
         String why = cause instanceof GtmException g ? g.getMessage() : String.valueOf(cause);
-        return Response.Error.error("mgtm_proxy: the GTM group did not answer: " + why);
+        String unknown = why.contains(GtmException.OUTCOME_UNKNOWN) ? "" : " (" + GtmException.OUTCOME_UNKNOWN + ")";
+        return Response.Error.error("mgtm_proxy: the GTM group did not answer" + unknown + ": " + why);
     }
 
     private static List<TxnRef> refs(List<Waiter> waiters) {

@@ -222,7 +222,7 @@ public final class ReplicatedSequencer implements Sequencer {
         String why = cause instanceof java.util.concurrent.TimeoutException ? "not committed in time"
                 : String.valueOf(cause.getMessage());
         return new Response.Error(Response.FATAL, "mgtm: the replicated log did not confirm this request (" + why
-                + "); its outcome is unknown, reconnect");
+                + "); " + Response.OUTCOME_UNKNOWN + ", reconnect");
     }
 
     /** The replica is not (or no longer) the leader. */

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaServer.class);
     private static final long EXPIRY_TICK_MILLIS = 500;
+    private static final int JOIN_ATTEMPTS = 5;
+    private static final long JOIN_RETRY_MILLIS = 500;
     /** Internal clients ping every second or faster (docs/decisions/0004): silence this long means gone. */
     private static final int INTERNAL_IDLE_SECONDS = 10;
 
@@ -75,7 +77,7 @@ public final class ReplicaServer implements AutoCloseable {
         ReplicaServer server = new ReplicaServer(config);
         try {
             server.startNetwork();
-            server.member = RaftMember.start(config.raft(), new BatchStateMachine(server.core), server::roleChanged);
+            server.member = server.joinGroup();
             server.timer.scheduleWithFixedDelay(server::expireSessions, EXPIRY_TICK_MILLIS, EXPIRY_TICK_MILLIS,
                     TimeUnit.MILLISECONDS);
             log.info("replica {} of group {} running: XC clients on {}:{}, internal protocol on {}:{}, next GXID {}",
@@ -85,6 +87,28 @@ public final class ReplicaServer implements AutoCloseable {
         } catch (Exception e) {
             server.close();
             throw e;
+        }
+    }
+
+    /**
+     * Joins the raft group, retrying a refused or timed-out join: a replica restarted right after a crash can be
+     * refused while the group still counts its previous incarnation as a member ("would create a view with
+     * duplicate members"), until failure detection removes it a moment later. Each attempt loads the state from
+     * the log again, so the core starts empty each time.
+     */
+    private RaftMember joinGroup() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RaftMember.start(config.raft(), new BatchStateMachine(core), this::roleChanged);
+            } catch (Exception e) {
+                if (attempt >= JOIN_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("joining the group failed (attempt {} of {}): {}; trying again", attempt, JOIN_ATTEMPTS,
+                        String.valueOf(e.getMessage()));
+                core.reset();
+                Thread.sleep(JOIN_RETRY_MILLIS * attempt);
+            }
         }
     }
 

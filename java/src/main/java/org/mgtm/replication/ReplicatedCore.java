@@ -43,6 +43,12 @@ public final class ReplicatedCore implements BatchStateMachine.Applier {
         return reply instanceof Response.None ? null : ResponseCodec.encode(reply);
     }
 
+    /** Back to the empty state, before the state is loaded from the log again (a retried join). */
+    public synchronized void reset() {
+        core = new GtmStateMachine(limits);
+        appliedCommands = 0;
+    }
+
     @Override
     public synchronized void writeSnapshot(DataOutput out) throws IOException {
         core.writeSnapshot(out, appliedCommands);

@@ -16,7 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../bin/lib/mgtm-common.sh"
-command_line="$0$(printf ' %q' "$@")"
+command_line="$0"; [ $# -gt 0 ] && command_line+="$(printf " %q" "$@")"
 schedule=$here/chaos/failover-20.schedule
 results=$here/results
 rundir=$MGTM_HOME/run/failover

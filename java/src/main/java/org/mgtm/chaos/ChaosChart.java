@@ -26,25 +26,8 @@ final class ChaosChart {
         XYChart chart = new XYChartBuilder().width(1400).height(550).title(title).xAxisTitle("seconds")
                 .yAxisTitle("per second").build();
         chart.getStyler().setLegendVisible(true);
-        List<Double> xs = new ArrayList<>();
-        List<Double> tps = new ArrayList<>();
-        List<Double> errs = new ArrayList<>();
-        double max = 1;
-        for (double[] p : perSecond) {
-            xs.add(p[0]);
-            tps.add(p[1]);
-            errs.add(p[2]);
-            max = Math.max(max, p[1]);
-        }
-        if (xs.isEmpty()) {
-            xs.add(0.0);
-            tps.add(0.0);
-            errs.add(0.0);
-        }
-        XYSeries t = chart.addSeries("transactions/s (both proxies)", xs, tps);
-        t.setMarker(SeriesMarkers.NONE);
-        XYSeries e = chart.addSeries("failed transactions/s", xs, errs);
-        e.setMarker(SeriesMarkers.NONE);
+        LoadSeries load = addLoad(chart, perSecond);
+        double max = load.max();
         // One series per kind: a polyline along the x axis that rises into a box over each window.
         Map<String, List<double[]>> byKind = new LinkedHashMap<>();
         for (ChaosCommand.Applied a : faults) {
@@ -73,5 +56,33 @@ final class ChaosChart {
             level += step;
         }
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** The load lines of a run's chart; {@code max} is the highest transactions/s (at least 1), to scale marks by. */
+    record LoadSeries(XYSeries transactions, XYSeries errors, double max) {
+    }
+
+    /** Adds transactions/s and failed transactions/s from per-second rows {@code {second, transactions, errors}}. */
+    static LoadSeries addLoad(XYChart chart, List<double[]> perSecond) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> tps = new ArrayList<>();
+        List<Double> errs = new ArrayList<>();
+        double max = 1;
+        for (double[] p : perSecond) {
+            xs.add(p[0]);
+            tps.add(p[1]);
+            errs.add(p[2]);
+            max = Math.max(max, p[1]);
+        }
+        if (xs.isEmpty()) {
+            xs.add(0.0);
+            tps.add(0.0);
+            errs.add(0.0);
+        }
+        XYSeries t = chart.addSeries("transactions/s (both proxies)", xs, tps);
+        t.setMarker(SeriesMarkers.NONE);
+        XYSeries e = chart.addSeries("failed transactions/s", xs, errs);
+        e.setMarker(SeriesMarkers.NONE);
+        return new LoadSeries(t, e, max);
     }
 }

@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.AnnotationLine;
@@ -31,26 +30,11 @@ final class FailoverChart {
             throws IOException {
         XYChart chart = new XYChartBuilder().width(1400).height(550).title(title).xAxisTitle("seconds since the load started")
                 .yAxisTitle("per second").build();
-        List<Double> xs = new ArrayList<>();
-        List<Double> tps = new ArrayList<>();
-        List<Double> errs = new ArrayList<>();
-        double max = 1;
-        for (double[] p : perSecond) {
-            xs.add(p[0]);
-            tps.add(p[1]);
-            errs.add(p[2]);
-            max = Math.max(max, p[1]);
-        }
-        if (xs.isEmpty()) {
-            xs.add(0.0);
-            tps.add(0.0);
-            errs.add(0.0);
-        }
-        XYSeries t = chart.addSeries("transactions/s (both proxies)", xs, tps);
-        t.setMarker(SeriesMarkers.NONE);
+        ChaosChart.LoadSeries load = ChaosChart.addLoad(chart, perSecond);
+        double max = load.max();
+        XYSeries t = load.transactions();
+        XYSeries e = load.errors();
         t.setLineColor(new Color(0x1f, 0x77, 0xb4));
-        XYSeries e = chart.addSeries("failed transactions/s", xs, errs);
-        e.setMarker(SeriesMarkers.NONE);
         e.setLineColor(new Color(0xff, 0x7f, 0x0e));
         // A legend entry for the kill lines (annotations have none), drawn below the plot. Its x of 0.5
         // also makes the x values unevenly spaced: XChart would otherwise put a tick on every few data
@@ -59,7 +43,7 @@ final class FailoverChart {
         k.setMarker(SeriesMarkers.NONE);
         k.setLineColor(Color.RED);
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(max * 1.25).setXAxisMin(0.0)
-                .setXAxisMax(Math.max(1, xs.get(xs.size() - 1)))
+                .setXAxisMax(Math.max(1, perSecond.isEmpty() ? 0 : perSecond.get(perSecond.size() - 1)[0]))
                 .setAnnotationLineColor(Color.RED)
                 .setAnnotationLineStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                         new float[] {4f, 3f}, 0f))

@@ -109,6 +109,7 @@ final class Grouper {
             stats.forwardedRequests.increment();
             send(w.slot, w.request, List.of(w), (resp, ws) -> ws.get(0).answer.accept(resp));
         }
+        upstream.endOfRound();
     }
 
     private interface Sharer {

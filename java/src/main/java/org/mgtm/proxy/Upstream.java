@@ -11,4 +11,11 @@ import org.mgtm.protocol.Response;
 public interface Upstream {
     /** One request of the proxy's session; {@code backendId} is the backend slot, -1 for grouped ones. */
     CompletableFuture<Response> submit(int backendId, Request request);
+
+    /**
+     * Called after the last request of a round. An upstream that buffers (an XC proxy connection,
+     * whose GTM holds its answers until the round's 'F') sends the round here; the default does nothing.
+     */
+    default void endOfRound() {
+    }
 }

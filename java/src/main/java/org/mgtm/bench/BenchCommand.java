@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
                 + "begin + GXID, k snapshots, commit. Works against mgtm, an XC gtm or an XC gtm_proxy. "
                 + "Subcommands: chart (TPS by backends, PNG), grants (peak GXID grants/s), open-transactions "
                 + "(hold N open).",
-        subcommands = {ChartCommand.class, GrantsCommand.class, OpenTransactionsCommand.class})
+        subcommands = {ChartCommand.class, GrantsCommand.class, OpenTransactionsCommand.class, RelayCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     // -h is the host here (as in pgbench and gtm_proxy), so help is --help only.
     @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")

@@ -2,7 +2,6 @@ package org.mgtm.check;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mgtm.core.Gxids;
 
 /**
  * The checker's first pass, in file order: enforces the format's rules (time order, one
@@ -105,7 +104,7 @@ final class FactsPass implements HistorySource.Visitor {
             grant(b.gxid(), b.vacuum(), p, e.time(), line);
         } else if (op instanceof Operation.BeginMulti m && ok) {
             for (int k = 0; k < m.count(); k++) {
-                grant(Gxids.groupMember(m.firstGxid(), k), false, p, e.time(), line);
+                grant(GxidArithmetic.groupMember(m.firstGxid(), k), false, p, e.time(), line);
             }
         } else if (op instanceof Operation.SnapshotGet && ok) {
             lastSnapshotAsked = Math.max(lastSnapshotAsked, invoked);
@@ -139,7 +138,7 @@ final class FactsPass implements HistorySource.Visitor {
         int i = txns.findOrAdd(gxid);
         if (txns.grantLine[i] != 0) {
             txns.set(i, TxnFacts.DUPLICATE, true);
-            findings.violation(1, "GXID " + Gxids.toString(gxid) + " was handed out twice", txns.grantLine[i], line);
+            findings.violation(1, "GXID " + GxidArithmetic.toString(gxid) + " was handed out twice", txns.grantLine[i], line);
             return;
         }
         txns.grantTime[i] = time;

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
-import org.mgtm.core.Gxids;
 import org.mgtm.protocol.Snapshot;
 
 /**
@@ -155,14 +154,14 @@ final class SweepPass implements HistorySource.Visitor {
         if (before != NONE) {
             findings.checked(2);
             if (place <= before) {
-                findings.violation(2, "begin returned GXID " + Gxids.toString(first) + ", not after GXID "
-                        + Gxids.toString((int) before) + " whose grant completed before this begin was sent",
+                findings.violation(2, "begin returned GXID " + GxidArithmetic.toString(first) + ", not after GXID "
+                        + GxidArithmetic.toString((int) before) + " whose grant completed before this begin was sent",
                         maxLineThen[p], invokeLine[p], at);
             }
         }
         long last = place;
         for (int k = 0; k < count; k++) {
-            int g = Gxids.groupMember(first, k);
+            int g = GxidArithmetic.groupMember(first, k);
             last = line.place(g);
             int i = txns.find(g);
             if (i >= 0 && txns.grantLine[i] == at) {
@@ -206,7 +205,7 @@ final class SweepPass implements HistorySource.Visitor {
         long xmaxPlace = line.place(s.xmax());
         long committedBefore = maxThen[p];
         if (committedBefore != NONE && committedBefore >= xmaxPlace) {
-            findings.violation(3, snap + ": GXID " + Gxids.toString((int) committedBefore)
+            findings.violation(3, snap + ": GXID " + GxidArithmetic.toString((int) committedBefore)
                     + " was committed (acknowledged) before the snapshot was asked, but xmax does not cover it",
                     invokeLine[p], at, maxLineThen[p]);
         }
@@ -226,7 +225,7 @@ final class SweepPass implements HistorySource.Visitor {
                     || Arrays.binarySearch(xip, txns.gxid[i]) >= 0) {
                 continue;
             }
-            String g = "GXID " + Gxids.toString(txns.gxid[i]);
+            String g = "GXID " + GxidArithmetic.toString(txns.gxid[i]);
             if (wrongCount == wrong.length) {
                 wrong = Arrays.copyOf(wrong, wrongCount * 2);
             }
@@ -266,23 +265,23 @@ final class SweepPass implements HistorySource.Visitor {
 
     /** Invariant 3's bounds: recent global xmin <= xmin <= every listed GXID < xmax (modulo 2^31). */
     private void bounds(Snapshot s, String snap, long invokeLine, long at) {
-        if (Gxids.follows(s.xmin(), s.xmax())) {
+        if (GxidArithmetic.follows(s.xmin(), s.xmax())) {
             findings.violation(3, snap + ": xmin follows xmax", invokeLine, at);
         }
-        if (Gxids.follows(s.recentGlobalXmin(), s.xmin())) {
+        if (GxidArithmetic.follows(s.recentGlobalXmin(), s.xmin())) {
             findings.violation(3, snap + ": recent global xmin follows xmin", invokeLine, at);
         }
         int outside = 0;
         int first = 0;
         for (int k = 0; k < s.xcnt(); k++) {
             int x = s.xipAt(k);
-            if ((Gxids.precedes(x, s.xmin()) || Gxids.followsOrEquals(x, s.xmax())) && outside++ == 0) {
+            if ((GxidArithmetic.precedes(x, s.xmin()) || GxidArithmetic.followsOrEquals(x, s.xmax())) && outside++ == 0) {
                 first = x;
             }
         }
         if (outside > 0) {
             findings.violation(3, snap + ": " + outside + " listed GXID(s) outside [xmin, xmax), e.g. "
-                    + Gxids.toString(first), invokeLine, at);
+                    + GxidArithmetic.toString(first), invokeLine, at);
         }
     }
 
@@ -293,11 +292,11 @@ final class SweepPass implements HistorySource.Visitor {
             return;
         }
         if (txns.endAcked[i] < asked) {
-            findings.violation(4, snap + " lists GXID " + Gxids.toString(x) + " as running, but its "
+            findings.violation(4, snap + " lists GXID " + GxidArithmetic.toString(x) + " as running, but its "
                     + (txns.endAckIsCommit[i] ? "commit" : "rollback")
                     + " was acknowledged before the snapshot was asked", invokeLine, at, txns.endAckLine[i]);
         } else if (txns.seenFinished[i] < asked) {
-            findings.violation(4, snap + " lists GXID " + Gxids.toString(x) + " as running, but a snapshot"
+            findings.violation(4, snap + " lists GXID " + GxidArithmetic.toString(x) + " as running, but a snapshot"
                     + " answered before this one was asked showed it finished", invokeLine, at, txns.seenLine[i]);
         }
     }

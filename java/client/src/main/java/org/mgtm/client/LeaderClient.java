@@ -15,12 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.ErrorCode;
 import org.mgtm.protocol.internal.ServerMessage;
-import org.mgtm.server.Transport;
 
 /**
  * A session with a replicated mgtm group over the internal protocol (docs/decisions/0004): finds the

@@ -1,4 +1,4 @@
-package org.mgtm.server;
+package org.mgtm.net;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package org.mgtm.server;
+package org.mgtm.net;
 
 import io.netty.channel.Channel;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.mgtm.server;
+package org.mgtm.net;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;

@@ -1,4 +1,4 @@
-package org.mgtm.server;
+package org.mgtm.net;
 
 import org.mgtm.core.Command;
 import org.mgtm.protocol.Response;

@@ -1,4 +1,4 @@
-package org.mgtm.server;
+package org.mgtm.net;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

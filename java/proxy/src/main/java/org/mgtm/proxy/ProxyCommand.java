@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.client.ClientOptions;
-import org.mgtm.config.Signals;
 import org.mgtm.client.GtmConnection;
 import org.mgtm.client.LeaderClient;
 import org.mgtm.client.LeaderClientSettings;
+import org.mgtm.client.Member;
+import org.mgtm.config.Signals;
+import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.internal.InternalFormat;
-import org.mgtm.replication.RaftSettings;
-import org.mgtm.server.ClientAllowlist;
-import org.mgtm.server.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,12 +90,7 @@ public final class ProxyCommand implements Callable<Integer> {
             if (members == null || secret == null) {
                 throw new IllegalArgumentException("give --members and --secret (or --upstream-xc)");
             }
-            List<InetSocketAddress> addresses = new ArrayList<>();
-            for (String spec : members.split(",")) {
-                if (!spec.isBlank()) {
-                    addresses.add(new InetSocketAddress(RaftSettings.Member.parse(spec).host(), internalPort));
-                }
-            }
+            List<InetSocketAddress> addresses = Member.internalAddresses(members, internalPort);
             LeaderClientSettings d = LeaderClientSettings.of(addresses, secret);
             LeaderClientSettings settings = new LeaderClientSettings(addresses, secret, "mgtm_proxy@" + host + ":" + port,
                     InternalFormat.of(format), deadlineMs, d.connectTimeoutMillis(), d.handshakeTimeoutMillis(),

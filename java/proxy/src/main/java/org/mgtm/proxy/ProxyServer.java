@@ -9,11 +9,11 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.codec.XcRequestDecoder;
 import org.mgtm.protocol.codec.XcResponseEncoder;
-import org.mgtm.server.ClientAllowlist;
-import org.mgtm.server.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

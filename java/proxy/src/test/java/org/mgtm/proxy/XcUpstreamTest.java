@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Timeout;
 import org.mgtm.client.ClientOptions;
 import org.mgtm.client.GtmClient;
 import org.mgtm.client.GtmConnection;
+import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.Snapshot;
 import org.mgtm.protocol.TxnRef;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.WireMessage;
-import org.mgtm.server.ClientAllowlist;
-import org.mgtm.server.Transport;
 
 /**
  * mgtm_proxy's XC upstream against a GTM that holds its answers on a proxy connection until the

@@ -10,8 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.mgtm.client.Member;
 import org.mgtm.config.ConfigFile;
-import org.mgtm.server.Transport;
+import org.mgtm.net.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,11 +72,7 @@ public final class CtlCommand implements Callable<Integer> {
         ArrayNode docs = mapper.createArrayNode();
         EventLoopGroup group = Transport.newGroup(1, "mgtm-ctl");
         try {
-            for (String spec : members.split(",")) {
-                if (spec.isBlank()) {
-                    continue;
-                }
-                RaftSettings.Member m = RaftSettings.Member.parse(spec);
+            for (Member m : Member.parseList(members)) {
                 docs.add(GroupStatus.fetch(group, m.id(), new InetSocketAddress(m.host(), internalPort), secret, timeoutMs));
             }
         } finally {

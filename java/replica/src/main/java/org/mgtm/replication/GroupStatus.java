@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.client.InternalConnection;
+import org.mgtm.client.Member;
 import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.InternalFormat;
 
@@ -41,9 +42,9 @@ public final class GroupStatus {
     }
 
     /** The id of the member that reports itself leader, or null. */
-    public static String leader(EventLoopGroup group, java.util.List<RaftSettings.Member> members, int internalPort,
+    public static String leader(EventLoopGroup group, java.util.List<Member> members, int internalPort,
                                 String secret, long timeoutMillis) {
-        for (RaftSettings.Member m : members) {
+        for (Member m : members) {
             JsonNode doc = fetch(group, m.id(), new InetSocketAddress(m.host(), internalPort), secret, timeoutMillis);
             if ("Leader".equals(doc.path("role").asText())) {
                 return m.id();

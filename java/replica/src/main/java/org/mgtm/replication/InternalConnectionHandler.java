@@ -6,12 +6,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.core.Command;
+import org.mgtm.net.Connection;
+import org.mgtm.net.Sequencer;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.ErrorCode;
 import org.mgtm.protocol.internal.ServerMessage;
-import org.mgtm.server.Connection;
-import org.mgtm.server.Sequencer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,13 +2,14 @@ package org.mgtm.replication;
 
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mgtm.client.Member;
 import org.mgtm.config.Signals;
 import org.mgtm.core.CoreLimits;
+import org.mgtm.net.ClientAllowlist;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.server.ClientAllowlist;
+import org.mgtm.replication.engine.RaftSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,27 +69,27 @@ public final class ReplicaCommand implements Callable<Integer> {
             description = "Log appends outstanding at once (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--fsync", defaultValue = "true", arity = "1",
+    @Option(names = "--fsync", defaultValue = "" + RaftSettings.FSYNC, arity = "1",
             description = "fsync the raft log on every append (default: ${DEFAULT-VALUE}).")
     boolean fsync;
 
-    @Option(names = "--max-log-size", defaultValue = "4194304",
+    @Option(names = "--max-log-size", defaultValue = "" + RaftSettings.MAX_LOG_SIZE,
             description = "Log bytes between two snapshots (default: ${DEFAULT-VALUE}).")
     long maxLogSize;
 
-    @Option(names = "--fd-timeout-ms", defaultValue = "600",
+    @Option(names = "--fd-timeout-ms", defaultValue = "" + RaftSettings.FD_TIMEOUT_MS,
             description = "Failure detection: a member silent this long is suspected (FD_ALL3; default: ${DEFAULT-VALUE}).")
     long fdTimeoutMs;
 
-    @Option(names = "--fd-interval-ms", defaultValue = "100",
+    @Option(names = "--fd-interval-ms", defaultValue = "" + RaftSettings.FD_INTERVAL_MS,
             description = "Failure detection heartbeat interval (default: ${DEFAULT-VALUE}).")
     long fdIntervalMs;
 
-    @Option(names = "--verify-suspect-ms", defaultValue = "100",
+    @Option(names = "--verify-suspect-ms", defaultValue = "" + RaftSettings.VERIFY_SUSPECT_MS,
             description = "Time to confirm a suspicion before excluding a member (default: ${DEFAULT-VALUE}).")
     long verifySuspectMs;
 
-    @Option(names = "--vote-timeout-ms", defaultValue = "300",
+    @Option(names = "--vote-timeout-ms", defaultValue = "" + RaftSettings.VOTE_TIMEOUT_MS,
             description = "Election vote round timeout (default: ${DEFAULT-VALUE}).")
     long voteTimeoutMs;
 
@@ -116,12 +117,7 @@ public final class ReplicaCommand implements Callable<Integer> {
     }
 
     ReplicaConfig toConfig() {
-        List<RaftSettings.Member> group = new ArrayList<>();
-        for (String spec : members.split(",")) {
-            if (!spec.isBlank()) {
-                group.add(RaftSettings.Member.parse(spec));
-            }
-        }
+        List<Member> group = Member.parseList(members);
         if (group.stream().noneMatch(m -> m.id().equals(memberId))) {
             throw new IllegalArgumentException("--member-id " + memberId + " is not one of --members " + members);
         }

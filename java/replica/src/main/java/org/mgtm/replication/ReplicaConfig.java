@@ -1,8 +1,9 @@
 package org.mgtm.replication;
 
 import org.mgtm.core.CoreLimits;
+import org.mgtm.net.ClientAllowlist;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.server.ClientAllowlist;
+import org.mgtm.replication.engine.RaftSettings;
 
 /**
  * One replica's settings beyond the raft group's.

@@ -17,15 +17,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.protocols.raft.Role;
+import org.mgtm.client.Member;
 import org.mgtm.core.Command;
 import org.mgtm.core.Gxids;
+import org.mgtm.net.GtmServerInitializer;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireMessage;
 import org.mgtm.protocol.internal.InternalFormat;
 import org.mgtm.protocol.internal.InternalReplyEncoder;
 import org.mgtm.protocol.internal.InternalRequestDecoder;
 import org.mgtm.protocol.internal.ServerMessage;
-import org.mgtm.server.GtmServerInitializer;
-import org.mgtm.server.Transport;
+import org.mgtm.replication.engine.BatchStateMachine;
+import org.mgtm.replication.engine.RaftMember;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,7 +177,7 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     private String hostOf(String memberId) {
-        return config.raft().members().stream().filter(m -> m.id().equals(memberId)).map(RaftSettings.Member::host)
+        return config.raft().members().stream().filter(m -> m.id().equals(memberId)).map(Member::host)
                 .findFirst().orElse("?");
     }
 

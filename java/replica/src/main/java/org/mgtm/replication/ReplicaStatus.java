@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mgtm.client.Member;
 import org.mgtm.core.Gxids;
+import org.mgtm.replication.engine.RaftMember;
 
 /** The status document a replica answers STATUS_REQUEST with (what mgtm-ctl status shows). */
 final class ReplicaStatus {
@@ -25,7 +27,7 @@ final class ReplicaStatus {
         doc.put("leader", member == null ? null : member.leaderId());
         List<String> view = member == null ? List.of() : member.viewMembers();
         List<Map<String, Object>> members = new ArrayList<>();
-        for (RaftSettings.Member m : config.raft().members()) {
+        for (Member m : config.raft().members()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("id", m.id());
             e.put("host", m.host());

@@ -8,6 +8,7 @@ import org.mgtm.core.CoreLimits;
 import org.mgtm.core.GtmStateMachine;
 import org.mgtm.core.ResponseCodec;
 import org.mgtm.protocol.Response;
+import org.mgtm.replication.engine.BatchStateMachine;
 
 /**
  * The GTM state machine as the raft log drives it: each committed command is decoded, applied and

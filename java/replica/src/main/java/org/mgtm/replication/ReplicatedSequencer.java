@@ -15,10 +15,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.mgtm.core.Command;
+import org.mgtm.net.Connection;
+import org.mgtm.net.Sequencer;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.WireMessage;
-import org.mgtm.server.Connection;
-import org.mgtm.server.Sequencer;
+import org.mgtm.replication.engine.BatchStateMachine;
 
 /**
  * The replicated {@link Sequencer}: everything queued while the previous appends are in flight goes

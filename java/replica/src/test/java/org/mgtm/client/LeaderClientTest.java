@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mgtm.core.CoreLimits;
+import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.TxnRef;
@@ -33,11 +35,9 @@ import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.internal.ErrorCode;
 import org.mgtm.protocol.internal.InternalFormat;
 import org.mgtm.protocol.internal.ServerMessage;
-import org.mgtm.replication.RaftSettings;
 import org.mgtm.replication.ReplicaConfig;
 import org.mgtm.replication.ReplicaServer;
-import org.mgtm.server.ClientAllowlist;
-import org.mgtm.server.Transport;
+import org.mgtm.replication.engine.RaftSettings;
 
 /**
  * {@link LeaderClient} against three in-process replicas on 127.0.0.11-13, with a {@link TcpForwarder}
@@ -61,11 +61,11 @@ class LeaderClientTest {
         int raftPort = freePort(100, 101);
         int xcPort = freePort();
         internalPort = freePort();
-        List<RaftSettings.Member> members = new ArrayList<>();
+        List<Member> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            members.add(new RaftSettings.Member("lc" + (i + 1), "127.0.0." + (11 + i), raftPort));
+            members.add(new Member("lc" + (i + 1), "127.0.0." + (11 + i), raftPort));
         }
-        for (RaftSettings.Member m : members) {
+        for (Member m : members) {
             RaftSettings raft = RaftSettings.builder().raftId(m.id()).members(members).dataDir(dir.resolve(m.id()))
                     .fsync(false).secret(SECRET).build();
             replicas.add(ReplicaServer.start(new ReplicaConfig(raft, xcPort, internalPort, 1000, WireFormat.DEFAULT,

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mgtm.core.Command;
 import org.mgtm.core.GtmStateMachine;
+import org.mgtm.net.GtmServerInitializer;
+import org.mgtm.net.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,6 +3,8 @@ package org.mgtm.server;
 import java.util.ArrayList;
 import org.mgtm.core.Command;
 import org.mgtm.core.GtmStateMachine;
+import org.mgtm.net.Connection;
+import org.mgtm.net.Sequencer;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.WireMessage;
 import org.slf4j.Logger;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mgtm.config.Signals;
 import org.mgtm.core.CoreLimits;
+import org.mgtm.net.ClientAllowlist;
 import org.mgtm.protocol.WireFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

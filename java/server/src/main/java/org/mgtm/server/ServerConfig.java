@@ -2,6 +2,7 @@ package org.mgtm.server;
 
 import java.nio.file.Path;
 import org.mgtm.core.CoreLimits;
+import org.mgtm.net.ClientAllowlist;
 import org.mgtm.protocol.WireFormat;
 
 /**

@@ -17,7 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.mgtm.server.Transport;
+import org.mgtm.net.Transport;
 
 /**
  * A TCP relay that delays every byte by a fixed time in each direction, to put a GTM "further away"

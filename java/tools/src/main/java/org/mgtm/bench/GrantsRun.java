@@ -15,10 +15,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.mgtm.client.GtmException;
 import org.mgtm.core.Gxids;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.TxnRef;
-import org.mgtm.server.Transport;
 
 /**
  * Peak GXID grants: every link keeps {@code depth} TXN_BEGIN_GETGXID_MULTI requests in flight and

@@ -4,8 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.mgtm.client.Member;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.replication.RaftSettings;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,30 +49,10 @@ final class LinkOptions {
                 if (members == null) {
                     throw new IllegalArgumentException("--protocol internal needs --members");
                 }
-                yield new LinkTarget(LinkTarget.Protocol.INTERNAL, null, internalAddresses(), secret, format);
+                yield new LinkTarget(LinkTarget.Protocol.INTERNAL, null, Member.internalAddresses(members, internalPort), secret, format);
             }
             default -> throw new IllegalArgumentException("--protocol must be xc or internal, got '" + protocol + "'");
         };
     }
 
-    private List<InetSocketAddress> internalAddresses() {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (String spec : members.split(",")) {
-            if (spec.isBlank()) {
-                continue;
-            }
-            if (spec.contains("@")) {
-                out.add(new InetSocketAddress(RaftSettings.Member.parse(spec).host(), internalPort));
-            } else {
-                int colon = spec.lastIndexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalArgumentException("member must be id@host:raft_port or host:port, got '"
-                            + spec + "'");
-                }
-                out.add(new InetSocketAddress(spec.substring(0, colon).trim(),
-                        Integer.parseInt(spec.substring(colon + 1).trim())));
-            }
-        }
-        return out;
-    }
 }

@@ -10,11 +10,11 @@ import java.util.concurrent.TimeoutException;
 import org.mgtm.client.GtmClient;
 import org.mgtm.client.GtmException;
 import org.mgtm.core.Gxids;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.TxnRef;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.server.Transport;
 
 /**
  * Opens {@code count} transactions and keeps them open until {@link #close()}, for measuring what

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.mgtm.net.Transport;
 import org.mgtm.replication.GroupStatus;
-import org.mgtm.server.Transport;
 
 /**
  * The chaos run's processes: replicas on 127.0.0.11.. and proxies on 127.0.0.31.., each a child JVM

@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.mgtm.bench.BenchResult;
 import org.mgtm.bench.BenchRun;
 import org.mgtm.bench.BenchSettings;
+import org.mgtm.client.Member;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.replication.GroupStatus;
-import org.mgtm.replication.RaftSettings;
-import org.mgtm.server.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,17 +63,17 @@ public final class DemoCommand implements Callable<Integer> {
         Path jarPath = jar != null ? jar : Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         deleteTree(dir);
         Files.createDirectories(dir);
-        List<RaftSettings.Member> members = new ArrayList<>();
+        List<Member> members = new ArrayList<>();
         for (int i = 0; i < REPLICA_HOSTS.size(); i++) {
-            members.add(new RaftSettings.Member("mgtm" + (i + 1), REPLICA_HOSTS.get(i), RAFT_PORT));
+            members.add(new Member("mgtm" + (i + 1), REPLICA_HOSTS.get(i), RAFT_PORT));
         }
-        String memberSpec = String.join(",", members.stream().map(RaftSettings.Member::toString).toList());
+        String memberSpec = String.join(",", members.stream().map(Member::toString).toList());
         Map<String, LabProcess> replicas = new LinkedHashMap<>();
         List<LabProcess> proxies = new ArrayList<>();
         EventLoopGroup statusGroup = Transport.newGroup(1, "demo-status");
         try {
             System.out.println("== starting 3 mgtm replicas on " + String.join(", ", REPLICA_HOSTS));
-            for (RaftSettings.Member m : members) {
+            for (Member m : members) {
                 replicas.put(m.id(), LabProcess.start(m.id(), jarPath, dir.resolve(m.id() + ".log"), List.of("replica",
                         "--member-id", m.id(), "--members", memberSpec, "-D", dir.resolve(m.id()).toString(),
                         "--secret", SECRET, "-x", "1000", "-p", Integer.toString(CLIENT_PORT),
@@ -101,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int runLoad(EventLoopGroup statusGroup, List<RaftSettings.Member> members, Map<String, LabProcess> replicas)
+    private int runLoad(EventLoopGroup statusGroup, List<Member> members, Map<String, LabProcess> replicas)
             throws Exception {
         System.out.printf(Locale.ROOT, "== load: %d backends on each proxy, %d s; killing the leader at %s s%n",
                 clientsPerProxy, seconds, killAt);
@@ -191,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
         return longest * SAMPLE_MILLIS / 1000.0;
     }
 
-    private static String awaitLeader(EventLoopGroup group, List<RaftSettings.Member> members, long millis)
+    private static String awaitLeader(EventLoopGroup group, List<Member> members, long millis)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (System.nanoTime() < deadline) {

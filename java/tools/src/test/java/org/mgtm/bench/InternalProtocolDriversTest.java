@@ -1,8 +1,5 @@
 package org.mgtm.bench;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,12 +17,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mgtm.client.Member;
 import org.mgtm.core.CoreLimits;
+import org.mgtm.net.ClientAllowlist;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.replication.RaftSettings;
 import org.mgtm.replication.ReplicaConfig;
 import org.mgtm.replication.ReplicaServer;
-import org.mgtm.server.ClientAllowlist;
+import org.mgtm.replication.engine.RaftSettings;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /**
  * Both drivers over the internal protocol (LeaderClient sessions), against a one-replica group in
@@ -49,7 +50,7 @@ class InternalProtocolDriversTest {
         int raftPort = freePort(37800, 37899, 100, 101);
         int xcPort = freePort(36766, 36780);
         int internalPort = freePort(36781, 36799);
-        RaftSettings.Member self = new RaftSettings.Member("bench1", HOST, raftPort);
+        Member self = new Member("bench1", HOST, raftPort);
         RaftSettings raft = RaftSettings.builder().raftId(self.id()).members(List.of(self)).dataDir(dir.resolve("raft"))
                 .fsync(false).secret(SECRET).build();
         replica = ReplicaServer.start(new ReplicaConfig(raft, xcPort, internalPort, START, WireFormat.DEFAULT,

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.mgtm.client.GtmClient;
 import org.mgtm.client.GtmException;
 import org.mgtm.client.LeaderClient;
+import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.replication.ReplicaGroupProcess;
-import org.mgtm.server.ClientAllowlist;
-import org.mgtm.server.Transport;
 
 /** When no leader answers within the deadline, waiting backends get a clear error; service resumes after. */
 class ProxyDeadlineTest {

@@ -28,10 +28,10 @@ import org.mgtm.check.HistoryReader;
 import org.mgtm.check.LeaderInterval;
 import org.mgtm.check.Operation;
 import org.mgtm.client.LeaderClient;
+import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.replication.ReplicaGroupProcess;
-import org.mgtm.server.ClientAllowlist;
-import org.mgtm.server.Transport;
 
 /**
  * Two mgtm_proxy instances with 16 backends each in front of a 3-replica group; the leader is killed

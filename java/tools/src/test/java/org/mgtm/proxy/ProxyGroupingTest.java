@@ -19,16 +19,16 @@ import org.mgtm.bench.BenchSettings;
 import org.mgtm.client.ClientOptions;
 import org.mgtm.client.GtmClient;
 import org.mgtm.client.GtmConnection;
+import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.Snapshot;
 import org.mgtm.protocol.TxnRef;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.server.ClientAllowlist;
 import org.mgtm.server.GtmServer;
 import org.mgtm.server.RawConnection;
 import org.mgtm.server.TestServers;
-import org.mgtm.server.Transport;
 
 /** mgtm_proxy in front of a standalone mgtm: grouping, the XC answer forms, backend disconnects. */
 class ProxyGroupingTest {

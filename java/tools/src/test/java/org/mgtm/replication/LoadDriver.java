@@ -14,11 +14,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.client.LeaderClient;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.SequenceKey;
 import org.mgtm.protocol.TxnRef;
-import org.mgtm.server.Transport;
 
 /**
  * Load through K {@link LeaderClient} sessions: each loops begin, snapshot, commit and nextval of one

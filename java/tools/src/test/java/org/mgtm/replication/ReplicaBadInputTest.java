@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mgtm.client.InternalConnection;
 import org.mgtm.client.LeaderClient;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.TxnRef;
@@ -28,7 +29,6 @@ import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.ErrorCode;
 import org.mgtm.protocol.internal.InternalFormat;
 import org.mgtm.protocol.internal.ServerMessage;
-import org.mgtm.server.Transport;
 
 /**
  * Bad input on a replica's internal port (invariant 7): garbage, a wrong secret, an oversize frame,

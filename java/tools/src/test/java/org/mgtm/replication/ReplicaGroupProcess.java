@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
 import org.mgtm.client.InternalConnection;
 import org.mgtm.client.LeaderClient;
 import org.mgtm.client.LeaderClientSettings;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.InternalFormat;
-import org.mgtm.server.Transport;
 
 /**
  * A replica group of child JVMs ({@code org.mgtm.Main replica}, the test class path) on 127.0.0.11,

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Timeout;
 import org.mgtm.client.ClientOptions;
 import org.mgtm.client.GtmConnection;
 import org.mgtm.client.InternalConnection;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.InternalFormat;
-import org.mgtm.server.Transport;
 
 /**
  * The leader cut off from both followers by iptables rules between their loopback addresses (raft and

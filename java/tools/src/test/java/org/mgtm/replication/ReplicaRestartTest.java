@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mgtm.client.LeaderClient;
 import org.mgtm.core.Gxids;
+import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.SequenceKey;
 import org.mgtm.protocol.TxnRef;
-import org.mgtm.server.Transport;
 
 /**
  * The whole group stopped (SIGTERM) and started again: GXIDs go on above every one ever acknowledged,

@@ -1,6 +1,4 @@
-package org.mgtm.replication;
-
-import org.jgroups.raft.StateMachine;
+package org.mgtm.replication.engine;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -8,6 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.jgroups.raft.StateMachine;
+
 
 /**
  * jgroups-raft {@link StateMachine} whose log entries are batches of commands (group commit: one entry carries every

@@ -1,4 +1,4 @@
-package org.mgtm.replication;
+package org.mgtm.replication.engine;
 
 import org.jgroups.blocks.cs.NioServer;
 import org.jgroups.conf.ClassConfigurator;

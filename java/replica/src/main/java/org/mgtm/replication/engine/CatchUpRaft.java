@@ -1,5 +1,8 @@
-package org.mgtm.replication;
+package org.mgtm.replication.engine;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jgroups.Address;
 import org.jgroups.Message;
 import org.jgroups.ObjectMessage;
@@ -11,9 +14,6 @@ import org.jgroups.protocols.raft.LogEntries;
 import org.jgroups.protocols.raft.LogEntry;
 import org.jgroups.raft.util.CommitTable;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * jgroups-raft 1.1.4 RAFT with a fix for lagging followers under load, on top of the follower-side safety fixes of

@@ -1,5 +1,13 @@
-package org.mgtm.replication;
+package org.mgtm.replication.engine;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.AUTH;
@@ -20,23 +28,16 @@ import org.jgroups.protocols.raft.Role;
 import org.jgroups.raft.RaftHandle;
 import org.jgroups.raft.util.Utils;
 import org.jgroups.stack.Protocol;
+import org.mgtm.client.Member;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One replica of a jgroups-raft group, started from {@link RaftSettings}: a JGroups TCP stack with TCPPING over the
  * static member list, tuned failure detection, optional AUTH, ELECTION, and {@link CatchUpRaft} (or
- * {@link SafeFollowerRaft} when {@code raft.catchup=false}) with a {@link SafeFileBasedLog} in {@code data_dir},
+ * {@link SafeFollowerRaft} when catch-up is off) with a {@link SafeFileBasedLog} in {@code data_dir},
  * fsync on by default.
  *
- * <p>{@link #append(byte[])} replicates one log entry (use {@link GroupCommitter} to put many commands into one
+ * <p>{@link #append(byte[])} replicates one log entry (the replica's ReplicatedSequencer puts many commands into one
  * entry); only the leader accepts appends. The state machine is a {@link BatchStateMachine}.</p>
  */
 public final class RaftMember implements AutoCloseable {
@@ -98,10 +99,10 @@ public final class RaftMember implements AutoCloseable {
 
     /** The protocol stack, bottom (transport) first. */
     public static List<Protocol> protocols(RaftSettings s) throws IOException {
-        RaftSettings.Member self = s.self();
+        Member self = s.self();
         InetAddress bind = InetAddress.getByName(self.host());
         List<InetSocketAddress> hosts = new ArrayList<>();
-        for (RaftSettings.Member m : s.members())
+        for (Member m : s.members())
             hosts.add(new InetSocketAddress(InetAddress.getByName(m.host()), m.port()));
 
         List<Protocol> p = new ArrayList<>();

@@ -1,63 +1,37 @@
-package org.mgtm.replication;
+package org.mgtm.replication.engine;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import org.mgtm.client.Member;
 
 /**
  * Settings of one replica of a raft group: who it is, who the static members are, where its log lives, and the
- * failure-detection and catch-up timings. Immutable; build with {@link #builder()} or {@link #fromMap(Map)}.
+ * failure-detection and catch-up timings. Immutable; build with {@link #builder()}.
  *
- * <p>Keys understood by {@link #fromMap(Map)} (the {@code mgtm.conf} names, all optional except the first three):
- * <pre>
- * raft.id            = mgtm1
- * raft.members       = mgtm1@127.0.0.11:7800,mgtm2@127.0.0.12:7800,mgtm3@127.0.0.13:7800
- * raft.data_dir      = /var/lib/mgtm
- * raft.cluster       = mgtm
- * raft.fsync         = true
- * raft.max_log_size  = 4194304          (bytes appended between snapshots)
- * raft.resend_interval_ms   = 500       (engine's idle resend / heartbeat of commit index)
- * raft.catchup              = true      (CatchUpRaft; false: SafeFollowerRaft without the catch-up fix)
- * raft.catchup_interval_ms  = 50
- * raft.catchup_max_bytes    = 1048576
- * raft.fd_timeout_ms        = 600       (FD_ALL3)
- * raft.fd_interval_ms       = 100       (FD_ALL3)
- * raft.verify_suspect_ms    = 100       (VERIFY_SUSPECT2)
- * raft.fd_sock              = true      (FD_SOCK2: immediate detection of a crashed process)
- * raft.fd_sock_offset       = 100       (FD_SOCK2 port = raft port + offset)
- * raft.vote_timeout_ms      = 300       (ELECTION)
- * raft.join_timeout_ms      = 1000      (GMS)
- * raft.secret               =           (shared secret: enables AUTH with SharedSecretToken)
- * </pre>
+ * <p>The defaults are the constants below, written once: {@code mgtm replica}'s options show them as their
+ * defaults, and a builder starts from them. Operators set them by those options (docs/operations.md), never by
+ * keys of their own.
  */
 public final class RaftSettings {
-
-    /** One static member of the group: its raft id and the TCP address of its replication port. */
-    public record Member(String id, String host, int port) {
-        public Member {
-            Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(host, "host");
-            if (id.isBlank() || id.contains(",") || id.contains("@"))
-                throw new IllegalArgumentException("bad member id: '" + id + "'");
-            if (port <= 0 || port > 65535)
-                throw new IllegalArgumentException("bad port for " + id + ": " + port);
-        }
-
-        /** Parses {@code id@host:port}. */
-        public static Member parse(String spec) {
-            String s = spec.trim();
-            int at = s.indexOf('@');
-            int colon = s.lastIndexOf(':');
-            if (at <= 0 || colon < at)
-                throw new IllegalArgumentException("member must be id@host:port, got '" + spec + "'");
-            return new Member(s.substring(0, at), s.substring(at + 1, colon),
-                    Integer.parseInt(s.substring(colon + 1)));
-        }
-
-        @Override public String toString() { return id + "@" + host + ":" + port; }
-    }
+    public static final boolean FSYNC = true;
+    public static final long MAX_LOG_SIZE = 4L << 20;
+    /** The engine's idle resend, which also carries the commit index to followers. */
+    public static final long RESEND_INTERVAL_MS = 500;
+    public static final long CATCH_UP_INTERVAL_MS = 50;
+    public static final int CATCH_UP_MAX_BYTES = 1 << 20;
+    /** FD_ALL3: a member silent this long is suspected. */
+    public static final long FD_TIMEOUT_MS = 600;
+    /** FD_ALL3 heartbeat interval. */
+    public static final long FD_INTERVAL_MS = 100;
+    /** VERIFY_SUSPECT2: time to confirm a suspicion. */
+    public static final long VERIFY_SUSPECT_MS = 100;
+    /** FD_SOCK2 listens at the raft port + this offset (and the next port). */
+    public static final int FD_SOCK_OFFSET = 100;
+    /** ELECTION vote round timeout. */
+    public static final long VOTE_TIMEOUT_MS = 300;
+    /** GMS join timeout. */
+    public static final long JOIN_TIMEOUT_MS = 1000;
 
     private final String raftId;
     private final List<Member> members;
@@ -79,9 +53,9 @@ public final class RaftSettings {
     private final String secret;
 
     private RaftSettings(Builder b) {
-        this.raftId = Objects.requireNonNull(b.raftId, "raft.id");
+        this.raftId = Objects.requireNonNull(b.raftId, "member id");
         this.members = List.copyOf(b.members);
-        this.dataDir = Objects.requireNonNull(b.dataDir, "raft.data_dir");
+        this.dataDir = Objects.requireNonNull(b.dataDir, "data dir");
         this.clusterName = b.clusterName;
         this.fsync = b.fsync;
         this.maxLogSize = b.maxLogSize;
@@ -98,56 +72,19 @@ public final class RaftSettings {
         this.joinTimeoutMs = b.joinTimeoutMs;
         this.secret = b.secret == null || b.secret.isEmpty() ? null : b.secret;
         if (members.isEmpty())
-            throw new IllegalArgumentException("raft.members is empty");
+            throw new IllegalArgumentException("the member list is empty");
         if (members.stream().map(Member::id).distinct().count() != members.size())
             throw new IllegalArgumentException("duplicate member ids in " + members);
         if (members.stream().noneMatch(m -> m.id().equals(raftId)))
-            throw new IllegalArgumentException("raft.id " + raftId + " is not in raft.members " + members);
+            throw new IllegalArgumentException("member id " + raftId + " is not in the member list " + members);
         if (fdIntervalMs <= 0 || fdTimeoutMs < 2 * fdIntervalMs)
-            throw new IllegalArgumentException("need raft.fd_timeout_ms >= 2 * raft.fd_interval_ms > 0");
+            throw new IllegalArgumentException("need fd_timeout_ms >= 2 * fd_interval_ms > 0");
         if (catchUpIntervalMs <= 0 || catchUpMaxBytes < 1024 || maxLogSize < 1024 || resendIntervalMs <= 0)
             throw new IllegalArgumentException("catch-up interval, sizes and resend interval must be positive");
     }
 
     public static Builder builder() { return new Builder(); }
 
-    /** Reads the {@code raft.*} keys (see the class comment); unknown keys are ignored. */
-    public static RaftSettings fromMap(Map<String, String> conf) {
-        Builder b = builder();
-        String v;
-        if ((v = conf.get("raft.id")) != null) b.raftId(v.trim());
-        if ((v = conf.get("raft.members")) != null) {
-            List<Member> ms = new ArrayList<>();
-            for (String part : v.split(","))
-                if (!part.isBlank()) ms.add(Member.parse(part));
-            b.members(ms);
-        }
-        if ((v = conf.get("raft.data_dir")) != null) b.dataDir(Path.of(v.trim()));
-        if ((v = conf.get("raft.cluster")) != null) b.clusterName(v.trim());
-        if ((v = conf.get("raft.fsync")) != null) b.fsync(parseBool("raft.fsync", v));
-        if ((v = conf.get("raft.max_log_size")) != null) b.maxLogSize(Long.parseLong(v.trim()));
-        if ((v = conf.get("raft.resend_interval_ms")) != null) b.resendIntervalMs(Long.parseLong(v.trim()));
-        if ((v = conf.get("raft.catchup")) != null) b.catchUp(parseBool("raft.catchup", v));
-        if ((v = conf.get("raft.catchup_interval_ms")) != null) b.catchUpIntervalMs(Long.parseLong(v.trim()));
-        if ((v = conf.get("raft.catchup_max_bytes")) != null) b.catchUpMaxBytes(Integer.parseInt(v.trim()));
-        if ((v = conf.get("raft.fd_timeout_ms")) != null) b.fdTimeoutMs(Long.parseLong(v.trim()));
-        if ((v = conf.get("raft.fd_interval_ms")) != null) b.fdIntervalMs(Long.parseLong(v.trim()));
-        if ((v = conf.get("raft.verify_suspect_ms")) != null) b.verifySuspectMs(Long.parseLong(v.trim()));
-        if ((v = conf.get("raft.fd_sock")) != null) b.fdSock(parseBool("raft.fd_sock", v));
-        if ((v = conf.get("raft.fd_sock_offset")) != null) b.fdSockOffset(Integer.parseInt(v.trim()));
-        if ((v = conf.get("raft.vote_timeout_ms")) != null) b.voteTimeoutMs(Long.parseLong(v.trim()));
-        if ((v = conf.get("raft.join_timeout_ms")) != null) b.joinTimeoutMs(Long.parseLong(v.trim()));
-        if ((v = conf.get("raft.secret")) != null) b.secret(v.trim());
-        return b.build();
-    }
-
-    private static boolean parseBool(String key, String v) {
-        return switch (v.trim().toLowerCase()) {
-            case "true", "on", "yes", "1" -> true;
-            case "false", "off", "no", "0" -> false;
-            default -> throw new IllegalArgumentException(key + ": not a boolean: " + v);
-        };
-    }
 
     public String raftId() { return raftId; }
     public List<Member> members() { return members; }
@@ -182,19 +119,19 @@ public final class RaftSettings {
         private List<Member> members = List.of();
         private Path dataDir;
         private String clusterName = "mgtm";
-        private boolean fsync = true;
-        private long maxLogSize = 4L << 20;
-        private long resendIntervalMs = 500;
+        private boolean fsync = FSYNC;
+        private long maxLogSize = MAX_LOG_SIZE;
+        private long resendIntervalMs = RESEND_INTERVAL_MS;
         private boolean catchUp = true;
-        private long catchUpIntervalMs = 50;
-        private int catchUpMaxBytes = 1 << 20;
-        private long fdTimeoutMs = 600;
-        private long fdIntervalMs = 100;
-        private long verifySuspectMs = 100;
+        private long catchUpIntervalMs = CATCH_UP_INTERVAL_MS;
+        private int catchUpMaxBytes = CATCH_UP_MAX_BYTES;
+        private long fdTimeoutMs = FD_TIMEOUT_MS;
+        private long fdIntervalMs = FD_INTERVAL_MS;
+        private long verifySuspectMs = VERIFY_SUSPECT_MS;
         private boolean fdSock = true;
-        private int fdSockOffset = 100;
-        private long voteTimeoutMs = 300;
-        private long joinTimeoutMs = 1000;
+        private int fdSockOffset = FD_SOCK_OFFSET;
+        private long voteTimeoutMs = VOTE_TIMEOUT_MS;
+        private long joinTimeoutMs = JOIN_TIMEOUT_MS;
         private String secret;
 
         private Builder() {}

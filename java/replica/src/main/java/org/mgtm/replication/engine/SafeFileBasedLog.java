@@ -1,7 +1,4 @@
-package org.mgtm.replication;
-
-import org.jgroups.protocols.raft.FileBasedLog;
-import org.jgroups.protocols.raft.LogEntry;
+package org.mgtm.replication.engine;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,6 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import org.jgroups.protocols.raft.FileBasedLog;
+import org.jgroups.protocols.raft.LogEntry;
+
 
 /**
  * jgroups-raft 1.1.4's {@link FileBasedLog} with a working {@link #reinitializeTo}, the call a follower makes when it

@@ -1,5 +1,7 @@
-package org.mgtm.replication;
+package org.mgtm.replication.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.jgroups.Address;
 import org.jgroups.EmptyMessage;
 import org.jgroups.Message;
@@ -15,8 +17,6 @@ import org.jgroups.protocols.raft.LogEntry;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.RaftHeader;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * jgroups-raft 1.1.4 {@link RAFT} whose follower side keeps raft's safety rules where 1.1.4 breaks them. It keeps

@@ -1,12 +1,5 @@
-package org.mgtm.replication;
+package org.mgtm.replication.engine;
 
-import org.jgroups.Address;
-import org.jgroups.Message;
-import org.jgroups.auth.AuthToken;
-import org.jgroups.util.UUID;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -14,6 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jgroups.Address;
+import org.jgroups.Message;
+import org.jgroups.auth.AuthToken;
+import org.jgroups.util.UUID;
+
 
 /**
  * JGroups {@link AuthToken} for a shared secret. JGroups 5.4 ships no shared-secret token (SimpleToken and MD5Token

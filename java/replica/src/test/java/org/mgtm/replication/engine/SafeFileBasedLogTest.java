@@ -1,4 +1,4 @@
-package org.mgtm.replication;
+package org.mgtm.replication.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,8 +1,4 @@
-package org.mgtm.replication;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+package org.mgtm.replication.engine;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -14,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgtm.client.Member;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,10 +32,10 @@ class SharedSecretAuthTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void wrongSecretCannotJoinRightSecretCan(@TempDir Path dir) throws Exception {
         int port = freePort();
-        List<RaftSettings.Member> members = List.of(
-                new RaftSettings.Member("a1", "127.0.0.11", port),
-                new RaftSettings.Member("a2", "127.0.0.12", port),
-                new RaftSettings.Member("a3", "127.0.0.13", port));
+        List<Member> members = List.of(
+                new Member("a1", "127.0.0.11", port),
+                new Member("a2", "127.0.0.12", port),
+                new Member("a3", "127.0.0.13", port));
         List<RaftMember> started = new ArrayList<>();
         try {
             started.add(RaftMember.start(settings("a1", members, dir, "s3cret"), new BatchStateMachine(new Noop())));
@@ -58,7 +58,7 @@ class SharedSecretAuthTest {
         }
     }
 
-    static RaftSettings settings(String id, List<RaftSettings.Member> members, Path dir, String secret) {
+    static RaftSettings settings(String id, List<Member> members, Path dir, String secret) {
         return RaftSettings.builder().raftId(id).members(members).dataDir(dir.resolve(id)).secret(secret)
                 .fsync(false).joinTimeoutMs(500).build();
     }

@@ -1,13 +1,12 @@
-package org.mgtm.replication;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+package org.mgtm.replication.engine;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,4 +1,4 @@
-package org.mgtm.replication;
+package org.mgtm.replication.engine;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,4 @@
-package org.mgtm.replication;
-
-import org.jgroups.protocols.raft.Role;
+package org.mgtm.replication.engine;
 
 import java.io.BufferedReader;
 import java.io.DataInput;
@@ -10,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jgroups.protocols.raft.Role;
+import org.mgtm.client.Member;
+
 
 /**
  * One replica in its own JVM, driven by {@link RaftProcessCluster}. Arguments are {@code key=value}: the
@@ -71,6 +73,39 @@ public final class RaftTestNode {
         OUT.println(line);
     }
 
+    /** The node's settings from its {@code raft.*} arguments (the cluster's knobs); an unknown one is an error. */
+    static RaftSettings settings(Map<String, String> conf) {
+        RaftSettings.Builder b = RaftSettings.builder();
+        for (Map.Entry<String, String> e : conf.entrySet()) {
+            String v = e.getValue().trim();
+            switch (e.getKey()) {
+                case "raft.id" -> b.raftId(v);
+                case "raft.members" -> b.members(Member.parseList(v));
+                case "raft.data_dir" -> b.dataDir(Path.of(v));
+                case "raft.fsync" -> b.fsync(Boolean.parseBoolean(v));
+                case "raft.max_log_size" -> b.maxLogSize(Long.parseLong(v));
+                case "raft.resend_interval_ms" -> b.resendIntervalMs(Long.parseLong(v));
+                case "raft.catchup" -> b.catchUp(Boolean.parseBoolean(v));
+                case "raft.catchup_interval_ms" -> b.catchUpIntervalMs(Long.parseLong(v));
+                case "raft.catchup_max_bytes" -> b.catchUpMaxBytes(Integer.parseInt(v));
+                case "raft.fd_timeout_ms" -> b.fdTimeoutMs(Long.parseLong(v));
+                case "raft.fd_interval_ms" -> b.fdIntervalMs(Long.parseLong(v));
+                case "raft.verify_suspect_ms" -> b.verifySuspectMs(Long.parseLong(v));
+                case "raft.fd_sock" -> b.fdSock(Boolean.parseBoolean(v));
+                case "raft.fd_sock_offset" -> b.fdSockOffset(Integer.parseInt(v));
+                case "raft.vote_timeout_ms" -> b.voteTimeoutMs(Long.parseLong(v));
+                case "raft.join_timeout_ms" -> b.joinTimeoutMs(Long.parseLong(v));
+                case "raft.secret" -> b.secret(v);
+                default -> {
+                    if (e.getKey().startsWith("raft.")) {
+                        throw new IllegalArgumentException("unknown setting " + e.getKey());
+                    }
+                }
+            }
+        }
+        return b.build();
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> conf = new HashMap<>();
         for (String a : args) {
@@ -78,7 +113,7 @@ public final class RaftTestNode {
             if (eq > 0)
                 conf.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        RaftSettings settings = RaftSettings.fromMap(conf);
+        RaftSettings settings = settings(conf);
         int loadRate = Integer.parseInt(conf.getOrDefault("node.load_rate", "0"));
         int loadMaxInFlight = Integer.parseInt(conf.getOrDefault("node.load_max_inflight", "2000"));
         int entrySize = Integer.parseInt(conf.getOrDefault("node.entry_size", "64"));

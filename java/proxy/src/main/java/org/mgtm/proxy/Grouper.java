@@ -20,9 +20,12 @@ import org.mgtm.protocol.TxnRef;
  * request as one multi-snapshot (one snapshot computed for all of them), then forwards the rest one
  * by one with the backend's slot. Answers are shared out in the XC forms gtm_proxy gives backends.
  *
+ * <p>This is the one grouper: mgtm_proxy runs it, and {@code mgtm bench --proxy-framing} runs it too, so the
+ * bench measures the grouping that ships.
+ *
  * <p>All state is touched only on {@code loop} (the upstream session's event loop).
  */
-final class Grouper {
+public final class Grouper {
     /** A backend's request waiting in a round, with the callback that writes its answer. */
     private record Waiter(int slot, Request request, Consumer<Response> answer) {
     }
@@ -37,14 +40,14 @@ final class Grouper {
     private List<Waiter> forwards = new ArrayList<>();
     private int outstanding;
 
-    Grouper(Upstream upstream, EventExecutor loop, ProxyStats stats) {
+    public Grouper(Upstream upstream, EventExecutor loop, ProxyStats stats) {
         this.upstream = upstream;
         this.loop = loop;
         this.stats = stats;
     }
 
     /** Queues a backend's request; {@code answer} gets its XC answer (None for requests without one). */
-    void submit(int slot, Request request, Consumer<Response> answer) {
+    public void submit(int slot, Request request, Consumer<Response> answer) {
         Waiter w = new Waiter(slot, request, answer);
         if (loop.inEventLoop()) {
             add(w);

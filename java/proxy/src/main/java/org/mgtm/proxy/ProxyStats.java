@@ -2,7 +2,7 @@ package org.mgtm.proxy;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of one proxy: how much grouping happened. */
+/** Counters of one {@link Grouper} (or several sharing them): how much grouping happened. */
 public final class ProxyStats {
     final LongAdder rounds = new LongAdder();
     final LongAdder multiRequests = new LongAdder();

@@ -20,9 +20,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.mgtm.check.HistoryRecorder;
 import org.mgtm.client.ClientOptions;
-import org.mgtm.client.GroupingConnection;
 import org.mgtm.client.GtmConnection;
 import org.mgtm.client.GtmException;
+import org.mgtm.proxy.Grouper;
+import org.mgtm.proxy.ProxyStats;
+import org.mgtm.proxy.XcUpstream;
 
 /**
  * Runs the pgbench-shaped load: every client loops begin, k snapshots, commit, with one transaction
@@ -90,17 +92,18 @@ public final class BenchRun {
         try {
             ClientOptions options = new ClientOptions(settings.format(), settings.proxyFraming(), 1, 5000);
             List<BenchBackend> backends = new ArrayList<>();
-            List<GroupingConnection> groupings = new ArrayList<>();
+            List<Grouper> groupers = new ArrayList<>();
+            ProxyStats grouping = new ProxyStats();
             List<GtmConnection> connections = new ArrayList<>();
             if (settings.proxyFraming()) {
                 for (int i = 0; i < settings.proxyConnections(); i++) {
                     GtmConnection c = GtmConnection.connect(group, settings.target(), options).join();
                     connections.add(c);
-                    groupings.add(new GroupingConnection(c));
+                    groupers.add(new Grouper(new XcUpstream(c), c.channel().eventLoop(), grouping));
                 }
                 for (int i = 0; i < settings.clients(); i++) {
-                    int n = groupings.size();
-                    backends.add(recorded(BenchBackend.grouped(groupings.get(i % n), i / n)));
+                    int n = groupers.size();
+                    backends.add(recorded(BenchBackend.grouped(groupers.get(i % n), i / n)));
                 }
             } else {
                 for (int i = 0; i < settings.clients(); i++) {
@@ -125,8 +128,8 @@ public final class BenchRun {
             synchronized (total) {
                 total.add(latency.getIntervalHistogram());
             }
-            long multi = groupings.stream().mapToLong(GroupingConnection::multiRequests).sum();
-            long grouped = groupings.stream().mapToLong(GroupingConnection::groupedRequests).sum();
+            long multi = grouping.multiRequests();
+            long grouped = grouping.groupedBackendRequests();
             for (GtmConnection c : connections) {
                 c.close();
             }

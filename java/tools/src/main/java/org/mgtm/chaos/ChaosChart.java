@@ -11,6 +11,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.mgtm.chart.LoadLines;
 
 /**
  * The chaos run's PNG: transactions and errors per second over time, with each fault's window (from
@@ -26,7 +27,7 @@ final class ChaosChart {
         XYChart chart = new XYChartBuilder().width(1400).height(550).title(title).xAxisTitle("seconds")
                 .yAxisTitle("per second").build();
         chart.getStyler().setLegendVisible(true);
-        LoadSeries load = addLoad(chart, perSecond);
+        LoadLines load = LoadLines.add(chart, perSecond);
         double max = load.max();
         // One series per kind: a polyline along the x axis that rises into a box over each window.
         Map<String, List<double[]>> byKind = new LinkedHashMap<>();
@@ -58,31 +59,4 @@ final class ChaosChart {
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    /** The load lines of a run's chart; {@code max} is the highest transactions/s (at least 1), to scale marks by. */
-    record LoadSeries(XYSeries transactions, XYSeries errors, double max) {
-    }
-
-    /** Adds transactions/s and failed transactions/s from per-second rows {@code {second, transactions, errors}}. */
-    static LoadSeries addLoad(XYChart chart, List<double[]> perSecond) {
-        List<Double> xs = new ArrayList<>();
-        List<Double> tps = new ArrayList<>();
-        List<Double> errs = new ArrayList<>();
-        double max = 1;
-        for (double[] p : perSecond) {
-            xs.add(p[0]);
-            tps.add(p[1]);
-            errs.add(p[2]);
-            max = Math.max(max, p[1]);
-        }
-        if (xs.isEmpty()) {
-            xs.add(0.0);
-            tps.add(0.0);
-            errs.add(0.0);
-        }
-        XYSeries t = chart.addSeries("transactions/s (both proxies)", xs, tps);
-        t.setMarker(SeriesMarkers.NONE);
-        XYSeries e = chart.addSeries("failed transactions/s", xs, errs);
-        e.setMarker(SeriesMarkers.NONE);
-        return new LoadSeries(t, e, max);
-    }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.mgtm.chart.FailoverChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -103,7 +104,10 @@ public final class FailoverReportCommand implements Callable<Integer> {
         String base = out.getFileName().toString();
         Files.writeString(sibling(base + "-pauses.csv"), pausesCsv(rows));
         Files.writeString(sibling(base + "-timeline.csv"), timelineCsv(perSecond, pauses));
-        FailoverChart.write(sibling(base + ".png"), perSecond, pauses, String.format(Locale.ROOT,
+        List<FailoverChart.Kill> kills = pauses.stream().map(p -> new FailoverChart.Kill(p.kill().number(),
+                p.kill().atMs() / 1000.0, String.format(Locale.ROOT, "#%d %.0f ms", p.kill().number(), p.pauseMs())))
+                .toList();
+        FailoverChart.write(sibling(base + ".png"), perSecond, kills, String.format(Locale.ROOT,
                 "mgtm failover: %d leader kills under load through 2 proxies; p50 pause %.0f ms, p99 %.0f ms",
                 pauses.size(), percentile(pauses, 50), percentile(pauses, 99)));
         String md = markdown(base, rows, pauses, proxies, report);

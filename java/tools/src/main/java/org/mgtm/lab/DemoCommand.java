@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.mgtm.bench.BenchResult;
 import org.mgtm.bench.BenchRun;
 import org.mgtm.bench.BenchSettings;
+import org.mgtm.chart.FailoverChart;
 import org.mgtm.client.Member;
 import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
@@ -118,6 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         List<double[]> perSecond = new ArrayList<>();
         List<Double> kills = new ArrayList<>();
+        long lastSecondErrors = 0;
         List<Long> completions = new ArrayList<>();  // total completed at each sample
         String leader = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 300);
         long lastSecondTotal = 0;
@@ -143,7 +145,8 @@ public final class DemoCommand implements Callable<Integer> {
                 long total = completions.get(completions.size() - 1);
                 long errors = runs.stream().mapToLong(BenchRun::failedTransactions).sum();
                 leader = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 200);
-                perSecond.add(new double[] {at, total - lastSecondTotal});
+                perSecond.add(new double[] {at, total - lastSecondTotal, errors - lastSecondErrors});
+                lastSecondErrors = errors;
                 System.out.printf(Locale.ROOT, "   %3.0f s  %7d tps  errors %d  leader %s%n", at, total - lastSecondTotal,
                         errors, leader == null ? "(none)" : leader);
                 lastSecondTotal = total;
@@ -159,7 +162,11 @@ public final class DemoCommand implements Callable<Integer> {
         pool.shutdown();
         double pause = longestPauseAfter(completions, kills);
         Path png = dir.resolve("demo-timeline.png");
-        FailoverChart.write(png, perSecond, kills, "mgtm failover demo: 3 replicas, 2 proxies, "
+        List<FailoverChart.Kill> marks = new ArrayList<>();
+        for (int i = 0; i < kills.size(); i++) {
+            marks.add(new FailoverChart.Kill(i + 1, kills.get(i), "#" + (i + 1)));
+        }
+        FailoverChart.write(png, perSecond, marks, "mgtm failover demo: 3 replicas, 2 proxies, "
                 + (2 * clientsPerProxy) + " backends");
         writeCsv(dir.resolve("demo-timeline.csv"), perSecond);
         System.out.println("== result");

@@ -1,4 +1,4 @@
-package org.mgtm.chaos;
+package org.mgtm.chart;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -6,7 +6,6 @@ import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
@@ -17,25 +16,27 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The failover benchmark's PNG: transactions and failed transactions per second, with a vertical
- * line at each leader kill labelled with its number and pause. Lines rather than ChaosChart's fault
- * windows, because here the instant of the kill is what the pause is measured from.
+ * The failover PNG of both the lab demo and the failover benchmark: transactions and failed transactions per
+ * second, with a vertical line at each leader kill labelled by its number and (where measured) its pause. Lines
+ * rather than the chaos chart's fault windows, because here the instant of the kill is what the pause is
+ * measured from.
  */
-final class FailoverChart {
+public final class FailoverChart {
+    /** One leader kill: its number, when (seconds since the load started), and its label (#n, pause). */
+    public record Kill(int number, double atSeconds, String label) {
+    }
+
     private FailoverChart() {
     }
 
     /** perSecond: {second, transactions, failed transactions}. */
-    static void write(Path png, List<double[]> perSecond, List<FailoverPauses.Pause> pauses, String title)
-            throws IOException {
+    public static void write(Path png, List<double[]> perSecond, List<Kill> kills, String title) throws IOException {
         XYChart chart = new XYChartBuilder().width(1400).height(550).title(title).xAxisTitle("seconds since the load started")
                 .yAxisTitle("per second").build();
-        ChaosChart.LoadSeries load = ChaosChart.addLoad(chart, perSecond);
+        LoadLines load = LoadLines.add(chart, perSecond);
         double max = load.max();
-        XYSeries t = load.transactions();
-        XYSeries e = load.errors();
-        t.setLineColor(new Color(0x1f, 0x77, 0xb4));
-        e.setLineColor(new Color(0xff, 0x7f, 0x0e));
+        load.transactions().setLineColor(new Color(0x1f, 0x77, 0xb4));
+        load.errors().setLineColor(new Color(0xff, 0x7f, 0x0e));
         // A legend entry for the kill lines (annotations have none), drawn below the plot. Its x of 0.5
         // also makes the x values unevenly spaced: XChart would otherwise put a tick on every few data
         // points (every 7 s over 320 s) instead of round numbers.
@@ -51,14 +52,12 @@ final class FailoverChart {
                 .setAnnotationTextFontColor(Color.RED);
         // Below the plot: inside, it would cover the first seconds or the kill labels at the top.
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
-        for (int i = 0; i < pauses.size(); i++) {
-            FailoverPauses.Pause p = pauses.get(i);
-            double x = p.kill().atMs() / 1000.0;
-            chart.addAnnotation(new AnnotationLine(x, true, false));
+        for (int i = 0; i < kills.size(); i++) {
+            Kill kill = kills.get(i);
+            chart.addAnnotation(new AnnotationLine(kill.atSeconds(), true, false));
             // Two rows of labels, alternating, so neighbouring kills' labels do not run into each other.
             double y = max * (i % 2 == 0 ? 1.19 : 1.11);
-            chart.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "#%d %.0f ms", p.kill().number(),
-                    p.pauseMs()), x, y, false));
+            chart.addAnnotation(new AnnotationText(kill.label(), kill.atSeconds(), y, false));
         }
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }

@@ -6,6 +6,9 @@ import java.util.Arrays;
  * Maps any int (a GXID, a process id) to a non-negative int (a dense index), with open
  * addressing: the checker keeps one entry per transaction of a history of millions of events,
  * where boxed maps would cost several times the memory.
+ *
+ * <p>Not core's IntIntMap, on purpose: the checker shares no code with what it verifies, and the two want
+ * different things (this one grows without bound and never removes; core's is fixed-size and removes).
  */
 final class IntIndex {
     static final int MISSING = -1;

@@ -307,8 +307,7 @@ public final class LeaderClient implements AutoCloseable {
         leaderId = null;
         leaderAddress = null;
         c.closeAsync();
-        Throwable t = cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
-                ? cause.getCause() : cause;
+        Throwable t = Futures.cause(cause);
         if (t instanceof InternalConnection.Refused refused) {
             if (refused.reason() instanceof ServerMessage.NotLeader notLeader) {
                 redirects++;

@@ -3,7 +3,8 @@ package org.mgtm.core;
 /**
  * A fixed-capacity open-addressing map from non-zero int keys to int values, without boxing.
  * Linear probing with backward-shift deletion, so there are no tombstones and lookups stay short.
- * Used for GXID -> slot lookups; key 0 (the invalid GXID) marks an empty cell.
+ * Used for GXID -> slot lookups; key 0 (the invalid GXID) marks an empty cell. The checker has its own
+ * (check.IntIndex): it shares no code with core.
  */
 final class IntIntMap {
     static final int MISSING = -1;

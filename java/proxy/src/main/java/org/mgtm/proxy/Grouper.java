@@ -4,8 +4,8 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import org.mgtm.client.Futures;
 import org.mgtm.client.GtmException;
 import org.mgtm.core.Gxids;
 import org.mgtm.protocol.Request;
@@ -152,8 +152,7 @@ public final class Grouper {
     }
 
     private static Response unavailable(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
+        Throwable cause = Futures.cause(failure);
         String why = cause instanceof GtmException g ? g.getMessage() : String.valueOf(cause);
         String unknown = why.contains(GtmException.OUTCOME_UNKNOWN) ? "" : " (" + GtmException.OUTCOME_UNKNOWN + ")";
         return Response.Error.error("mgtm_proxy: the GTM group did not answer" + unknown + ": " + why);

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.mgtm.client.Futures;
 import org.mgtm.core.Command;
 import org.mgtm.net.Connection;
 import org.mgtm.net.Sequencer;
@@ -215,8 +216,7 @@ public final class ReplicatedSequencer implements Sequencer {
     }
 
     private static Response failure(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = Futures.cause(failure);
         if (cause instanceof NotLeader n) {
             return new Response.Error(Response.FATAL, n.getMessage());
         }

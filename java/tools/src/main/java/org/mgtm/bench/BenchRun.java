@@ -20,6 +20,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.mgtm.check.HistoryRecorder;
 import org.mgtm.client.ClientOptions;
+import org.mgtm.client.Futures;
 import org.mgtm.client.GtmConnection;
 import org.mgtm.client.GtmException;
 import org.mgtm.proxy.Grouper;
@@ -220,8 +221,7 @@ public final class BenchRun {
 
         /** After an error answer, go on; after a lost connection (direct mode), reconnect first. */
         private void recover(Throwable failure) {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = Futures.cause(failure);
             boolean lost = cause instanceof GtmException g && g.isConnectionFailure();
             if (System.nanoTime() - deadlineNanos >= 0) {
                 finished.countDown();

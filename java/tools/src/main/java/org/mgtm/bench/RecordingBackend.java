@@ -1,9 +1,9 @@
 package org.mgtm.bench;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.mgtm.check.HistoryRecorder;
 import org.mgtm.check.Operation;
+import org.mgtm.client.Futures;
 import org.mgtm.client.GtmException;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.Snapshot;
@@ -71,8 +71,7 @@ final class RecordingBackend implements BenchBackend {
     }
 
     private void failed(int p, Operation op, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = Futures.cause(failure);
         if (cause instanceof GtmException g && !g.isOutcomeUnknown()) {
             recorder.fail(p, op, g.getMessage());
         } else {

@@ -10,8 +10,8 @@ import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.WireMessage;
 
 /**
- * Encoding and decoding of whole frames to and from byte arrays, without a channel: for tests, tools
- * and callers that hold complete messages (e.g. a replicated log of raw requests).
+ * Encoding and decoding of whole frames to and from byte arrays, without a channel, for the tests (the
+ * fuzz targets and the conformance replay): no main code needs it, so it lives with them.
  */
 public final class XcCodecs {
 

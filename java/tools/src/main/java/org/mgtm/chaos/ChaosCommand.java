@@ -26,6 +26,8 @@ import org.mgtm.check.CheckResult;
 import org.mgtm.check.Checker;
 import org.mgtm.check.HistoryReader;
 import org.mgtm.check.InvariantSummary;
+import org.mgtm.lab.LocalCluster;
+import org.mgtm.lab.LocalProcess;
 import org.mgtm.protocol.WireFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,6 +47,8 @@ import picocli.CommandLine.Spec;
         description = "Fault injection on loopback: replicas and 2 proxies under recorded bench load, a schedule of "
                 + "kills, pauses, partitions and full restarts, then a history check and a report.")
 public final class ChaosCommand implements Callable<Integer> {
+    static final String SECRET = "mgtm-chaos-secret";
+
     @Parameters(index = "0", description = "The fault schedule (benchmarks/chaos/ci.schedule, docs/chaos.md).")
     Path scheduleFile;
 
@@ -125,7 +129,7 @@ public final class ChaosCommand implements Callable<Integer> {
         if (needIptables) {
             Iptables.require();
         }
-        String cp = classPath != null ? classPath : defaultClassPath();
+        String cp = classPath != null ? classPath : LocalProcess.ownClassPath();
         deleteTree(dir);
         Files.createDirectories(dir);
         int loadSeconds = (int) ((schedule.durationMillis() + 999) / 1000) + settleSeconds;
@@ -139,9 +143,12 @@ public final class ChaosCommand implements Callable<Integer> {
         List<Path> histories = List.of(dir.resolve("history-proxy1.jsonl"), dir.resolve("history-proxy2.jsonl"));
         long[] healedAtMs = {-1};
         boolean[] healFailed = {false};
-        ChaosCluster.Convergence[] convergence = {null};
-        try (ChaosCluster cluster = new ChaosCluster(dir.toAbsolutePath(), cp, replicaCount, 2, clientPort, internalPort,
-                raftPort, proxyDeadlineMs); Iptables iptables = new Iptables()) {
+        LocalCluster.Convergence[] convergence = {null};
+        LocalCluster.Layout layout = new LocalCluster.Layout(replicaCount, 2, clientPort, internalPort, raftPort, SECRET,
+                List.of("-x", "1000", "--io-threads", "1"),
+                List.of("--deadline-ms", Long.toString(proxyDeadlineMs), "--io-threads", "1"));
+        try (LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);
+             Iptables iptables = new Iptables()) {
             out.println("== starting " + replicaCount + " replicas and 2 proxies");
             cluster.startReplicas();
             cluster.startProxies();
@@ -199,7 +206,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
     private int report(FaultSchedule schedule, long chosenSeed, String started, List<Applied> applied,
                        List<long[]> samples, List<BenchResult> results, List<Path> histories, long healedAtMs,
-                       boolean healFailed, int loadSeconds, ChaosCluster.Convergence convergence) throws IOException {
+                       boolean healFailed, int loadSeconds, LocalCluster.Convergence convergence) throws IOException {
         StringBuilder r = new StringBuilder();
         r.append("mgtm chaos report\n");
         r.append(String.format(Locale.ROOT, "started %s on %s (%d cpus), schedule %s, seed %d%n", started, hostName(),
@@ -313,17 +320,6 @@ public final class ChaosCommand implements Callable<Integer> {
                         + clientsPerProxy + " backends");
     }
 
-    /** The class path the child JVMs run: the test class path under surefire, else this JVM's (made absolute). */
-    static String defaultClassPath() {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> parts = new ArrayList<>();
-        for (String p : cp.split(java.io.File.pathSeparator)) {
-            if (!p.isEmpty()) {
-                parts.add(Path.of(p).toAbsolutePath().toString());
-            }
-        }
-        return String.join(java.io.File.pathSeparator, parts);
-    }
 
     private static String hostName() {
         try {

@@ -8,16 +8,18 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.chaos.ChaosCommand.Applied;
+import org.mgtm.lab.LocalCluster;
+import org.mgtm.lab.LocalProcess;
 
 /** Applies the faults one after another (a fault that overruns delays the next), on its own thread. */
 final class FaultRunner {
-    private final ChaosCluster cluster;
+    private final LocalCluster cluster;
     private final Iptables iptables;
     private final Random random;
     private final long loadStart;
     private final PrintStream out;
 
-    FaultRunner(ChaosCluster cluster, Iptables iptables, Random random, long loadStart, PrintStream out) {
+    FaultRunner(LocalCluster cluster, Iptables iptables, Random random, long loadStart, PrintStream out) {
         this.cluster = cluster;
         this.iptables = iptables;
         this.random = random;
@@ -59,14 +61,14 @@ final class FaultRunner {
         long t0 = System.nanoTime();
         switch (f.kind()) {
             case KILL_LEADER, KILL_RANDOM -> {
-                ChaosCluster.Node victim = f.kind() == FaultSchedule.Kind.KILL_LEADER
+                LocalProcess victim = f.kind() == FaultSchedule.Kind.KILL_LEADER
                         ? cluster.awaitLeader(15_000, null) : pick(cluster.replicas);
                 if (victim == null) {
                     return "no leader to kill (" + cluster.statusLine() + ")";
                 }
                 String what = victim.toString();
                 victim.kill9();
-                ChaosCluster.Node next = cluster.awaitLeader(30_000, f.kind() == FaultSchedule.Kind.KILL_LEADER
+                LocalProcess next = cluster.awaitLeader(30_000, f.kind() == FaultSchedule.Kind.KILL_LEADER
                         ? victim : null);
                 double elected = secondsSince(t0);
                 victim.start(90_000);
@@ -74,7 +76,7 @@ final class FaultRunner {
                         next == null ? "NONE" : next.name, elected, secondsSince(t0));
             }
             case PAUSE_LEADER, PAUSE_RANDOM -> {
-                ChaosCluster.Node victim = f.kind() == FaultSchedule.Kind.PAUSE_LEADER
+                LocalProcess victim = f.kind() == FaultSchedule.Kind.PAUSE_LEADER
                         ? cluster.awaitLeader(15_000, null) : pick(cluster.replicas);
                 if (victim == null) {
                     return "no leader to pause";
@@ -85,11 +87,11 @@ final class FaultRunner {
                 } finally {
                     victim.resume();
                 }
-                ChaosCluster.Node l = cluster.awaitLeader(30_000, null);
+                LocalProcess l = cluster.awaitLeader(30_000, null);
                 return "SIGSTOP/SIGCONT " + victim + "; leader then " + (l == null ? "NONE" : l.name);
             }
             case ISOLATE_LEADER, MAJORITY_MINORITY, BRIDGE -> {
-                List<List<ChaosCluster.Node>> cut = sides(f.kind());
+                List<List<LocalProcess>> cut = sides(f.kind());
                 if (cut == null) {
                     return "no leader to isolate";
                 }
@@ -99,19 +101,19 @@ final class FaultRunner {
                 } finally {
                     iptables.healAll();
                 }
-                ChaosCluster.Node l = cluster.awaitLeader(30_000, null);
+                LocalProcess l = cluster.awaitLeader(30_000, null);
                 String mid = cut.size() > 2 ? " bridged by " + names(cut.get(2)) : "";
                 return "cut " + names(cut.get(0)) + " | " + names(cut.get(1)) + mid + "; healed; leader then "
                         + (l == null ? "NONE" : l.name);
             }
             case RESTART_ALL -> {
-                for (ChaosCluster.Node n : cluster.replicas) {
+                for (LocalProcess n : cluster.replicas) {
                     n.kill9();
                 }
                 double down = secondsSince(t0);
                 cluster.startAll(cluster.replicas);
                 double running = secondsSince(t0);
-                ChaosCluster.Node l = cluster.awaitLeader(60_000, null);
+                LocalProcess l = cluster.awaitLeader(60_000, null);
                 return String.format(Locale.ROOT, "kill -9 of every replica in %.1f s; all running after %.1f s, "
                         + "leader %s after %.1f s", down, running, l == null ? "NONE" : l.name, secondsSince(t0));
             }
@@ -120,13 +122,13 @@ final class FaultRunner {
     }
 
     /** side 0 | side 1 (cut from each other), and for a bridge the bridging node as side 2. */
-    private List<List<ChaosCluster.Node>> sides(FaultSchedule.Kind kind) throws InterruptedException {
-        List<ChaosCluster.Node> all = new ArrayList<>(cluster.replicas);
+    private List<List<LocalProcess>> sides(FaultSchedule.Kind kind) throws InterruptedException {
+        List<LocalProcess> all = new ArrayList<>(cluster.replicas);
         Collections.shuffle(all, random);
         int n = all.size();
         switch (kind) {
             case ISOLATE_LEADER -> {
-                ChaosCluster.Node l = cluster.awaitLeader(15_000, null);
+                LocalProcess l = cluster.awaitLeader(15_000, null);
                 if (l == null) {
                     return null;
                 }
@@ -142,8 +144,8 @@ final class FaultRunner {
         }
     }
 
-    private ChaosCluster.Node pick(List<ChaosCluster.Node> nodes) {
-        List<ChaosCluster.Node> alive = nodes.stream().filter(ChaosCluster.Node::alive).toList();
+    private LocalProcess pick(List<LocalProcess> nodes) {
+        List<LocalProcess> alive = nodes.stream().filter(LocalProcess::alive).toList();
         return alive.isEmpty() ? null : alive.get(random.nextInt(alive.size()));
     }
 
@@ -151,10 +153,10 @@ final class FaultRunner {
     long healEverything(boolean[] failed) {
         try {
             iptables.healAll();
-            for (ChaosCluster.Node n : cluster.replicas) {
+            for (LocalProcess n : cluster.replicas) {
                 n.resume();
             }
-            List<ChaosCluster.Node> dead = cluster.replicas.stream().filter(n -> !n.alive()).toList();
+            List<LocalProcess> dead = cluster.replicas.stream().filter(n -> !n.alive()).toList();
             if (!dead.isEmpty()) {
                 cluster.startAll(dead);
             }
@@ -171,11 +173,11 @@ final class FaultRunner {
         return at;
     }
 
-    private static List<String> hosts(List<ChaosCluster.Node> nodes) {
+    private static List<String> hosts(List<LocalProcess> nodes) {
         return nodes.stream().map(n -> n.host).toList();
     }
 
-    private static String names(List<ChaosCluster.Node> nodes) {
+    private static String names(List<LocalProcess> nodes) {
         return String.join(",", nodes.stream().map(n -> n.name).toList());
     }
 

@@ -1,15 +1,11 @@
 package org.mgtm.lab;
 
-import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,10 +15,7 @@ import org.mgtm.bench.BenchResult;
 import org.mgtm.bench.BenchRun;
 import org.mgtm.bench.BenchSettings;
 import org.mgtm.chart.FailoverChart;
-import org.mgtm.client.Member;
-import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.replication.GroupStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,8 +32,6 @@ public final class DemoCommand implements Callable<Integer> {
     private static final int RAFT_PORT = 7800;
     private static final int CLIENT_PORT = 6666;
     private static final int INTERNAL_PORT = 6680;
-    private static final List<String> REPLICA_HOSTS = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
-    private static final List<String> PROXY_HOSTS = List.of("127.0.0.31", "127.0.0.32");
     private static final long SAMPLE_MILLIS = 100;
 
     @Option(names = {"-T", "--duration"}, defaultValue = "30", description = "Seconds of load (default: ${DEFAULT-VALUE}).")
@@ -61,57 +52,34 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path jarPath = jar != null ? jar : Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String classPath = jar != null ? jar.toAbsolutePath().toString() : LocalProcess.ownClassPath();
         deleteTree(dir);
         Files.createDirectories(dir);
-        List<Member> members = new ArrayList<>();
-        for (int i = 0; i < REPLICA_HOSTS.size(); i++) {
-            members.add(new Member("mgtm" + (i + 1), REPLICA_HOSTS.get(i), RAFT_PORT));
-        }
-        String memberSpec = String.join(",", members.stream().map(Member::toString).toList());
-        Map<String, LabProcess> replicas = new LinkedHashMap<>();
-        List<LabProcess> proxies = new ArrayList<>();
-        EventLoopGroup statusGroup = Transport.newGroup(1, "demo-status");
-        try {
-            System.out.println("== starting 3 mgtm replicas on " + String.join(", ", REPLICA_HOSTS));
-            for (Member m : members) {
-                replicas.put(m.id(), LabProcess.start(m.id(), jarPath, dir.resolve(m.id() + ".log"), List.of("replica",
-                        "--member-id", m.id(), "--members", memberSpec, "-D", dir.resolve(m.id()).toString(),
-                        "--secret", SECRET, "-x", "1000", "-p", Integer.toString(CLIENT_PORT),
-                        "--internal-port", Integer.toString(INTERNAL_PORT)), 60_000));
-            }
-            String leader = awaitLeader(statusGroup, members, 30_000);
-            System.out.println("   leader: " + leader);
-            System.out.println("== starting 2 mgtm_proxy on " + String.join(", ", PROXY_HOSTS));
-            for (int i = 0; i < PROXY_HOSTS.size(); i++) {
-                String name = "proxy" + (i + 1);
-                proxies.add(LabProcess.start(name, jarPath, dir.resolve(name + ".log"), List.of("proxy",
-                        "-h", PROXY_HOSTS.get(i), "-p", Integer.toString(CLIENT_PORT), "--members", memberSpec,
-                        "--internal-port", Integer.toString(INTERNAL_PORT), "--secret", SECRET), 30_000));
-            }
-            return runLoad(statusGroup, members, replicas);
+        LocalCluster.Layout layout = new LocalCluster.Layout(3, 2, CLIENT_PORT, INTERNAL_PORT, RAFT_PORT, SECRET,
+                List.of("-x", "1000"), List.of());
+        try (LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), classPath, layout)) {
+            System.out.println("== starting 3 mgtm replicas on "
+                    + String.join(", ", cluster.replicas.stream().map(p -> p.host).toList()));
+            cluster.startReplicas();
+            System.out.println("   leader: " + cluster.leader().name);
+            System.out.println("== starting 2 mgtm_proxy on "
+                    + String.join(", ", cluster.proxies.stream().map(p -> p.host).toList()));
+            cluster.startProxies();
+            return runLoad(cluster);
         } finally {
-            for (LabProcess p : proxies) {
-                p.close();
-            }
-            for (LabProcess p : replicas.values()) {
-                p.close();
-            }
-            statusGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             System.out.println("== stopped everything the demo started; logs in " + dir);
         }
     }
 
-    private int runLoad(EventLoopGroup statusGroup, List<Member> members, Map<String, LabProcess> replicas)
-            throws Exception {
+    private int runLoad(LocalCluster cluster) throws Exception {
         System.out.printf(Locale.ROOT, "== load: %d backends on each proxy, %d s; killing the leader at %s s%n",
                 clientsPerProxy, seconds, killAt);
         List<BenchRun> runs = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(PROXY_HOSTS.size());
+        ExecutorService pool = Executors.newFixedThreadPool(cluster.proxies.size());
         List<Future<BenchResult>> results = new ArrayList<>();
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        for (String host : PROXY_HOSTS) {
-            BenchRun run = new BenchRun(new BenchSettings(new InetSocketAddress(host, CLIENT_PORT), clientsPerProxy,
+        for (int i = 0; i < cluster.proxies.size(); i++) {
+            BenchRun run = new BenchRun(new BenchSettings(cluster.proxyAddress(i), clientsPerProxy,
                     seconds, 5, false, 1, WireFormat.DEFAULT, false), quiet);
             runs.add(run);
             results.add(pool.submit(run::run));
@@ -121,7 +89,6 @@ public final class DemoCommand implements Callable<Integer> {
         List<Double> kills = new ArrayList<>();
         long lastSecondErrors = 0;
         List<Long> completions = new ArrayList<>();  // total completed at each sample
-        String leader = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 300);
         long lastSecondTotal = 0;
         int nextKill = 0;
         for (int sample = 1; sample <= seconds * 1000 / SAMPLE_MILLIS; sample++) {
@@ -134,21 +101,21 @@ public final class DemoCommand implements Callable<Integer> {
             double at = sample * SAMPLE_MILLIS / 1000.0;
             if (nextKill < killAt.size() && at >= killAt.get(nextKill)) {
                 nextKill++;
-                String victim = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 300);
-                if (victim != null && replicas.get(victim).isAlive()) {
-                    replicas.get(victim).kill9();
+                LocalProcess victim = cluster.leader();
+                if (victim != null && victim.alive()) {
+                    victim.kill9();
                     kills.add(at);
-                    System.out.printf(Locale.ROOT, "   %5.1f s  kill -9 of the leader %s%n", at, replicas.get(victim));
+                    System.out.printf(Locale.ROOT, "   %5.1f s  kill -9 of the leader %s%n", at, victim);
                 }
             }
             if (sample % (1000 / SAMPLE_MILLIS) == 0) {
                 long total = completions.get(completions.size() - 1);
                 long errors = runs.stream().mapToLong(BenchRun::failedTransactions).sum();
-                leader = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 200);
+                LocalProcess leader = cluster.leader();
                 perSecond.add(new double[] {at, total - lastSecondTotal, errors - lastSecondErrors});
                 lastSecondErrors = errors;
                 System.out.printf(Locale.ROOT, "   %3.0f s  %7d tps  errors %d  leader %s%n", at, total - lastSecondTotal,
-                        errors, leader == null ? "(none)" : leader);
+                        errors, leader == null ? "(none)" : leader.name);
                 lastSecondTotal = total;
             }
         }
@@ -198,18 +165,6 @@ public final class DemoCommand implements Callable<Integer> {
         return longest * SAMPLE_MILLIS / 1000.0;
     }
 
-    private static String awaitLeader(EventLoopGroup group, List<Member> members, long millis)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < deadline) {
-            String leader = GroupStatus.leader(group, members, INTERNAL_PORT, SECRET, 500);
-            if (leader != null) {
-                return leader;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("no leader was elected within " + millis + " ms");
-    }
 
     private static void writeCsv(Path file, List<double[]> perSecond) throws java.io.IOException {
         StringBuilder sb = new StringBuilder("second,transactions\n");

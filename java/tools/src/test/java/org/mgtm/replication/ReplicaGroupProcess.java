@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +22,7 @@ import java.util.stream.Collectors;
 import org.mgtm.client.InternalConnection;
 import org.mgtm.client.LeaderClient;
 import org.mgtm.client.LeaderClientSettings;
+import org.mgtm.lab.LocalProcess;
 import org.mgtm.net.Transport;
 import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.InternalFormat;
@@ -40,11 +40,6 @@ public final class ReplicaGroupProcess implements AutoCloseable {
     public static final String SECRET = "reptest-secret";
     public static final int START_GXID = 1000;
     private static final int FD_SOCK_OFFSET = 100;
-    private static final List<String> JVM = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Djava.net.preferIPv4Stack=true",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.org.jgroups=warn",
-            "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
 
     /** One member: its addresses, and its current process (a restart replaces it). */
     public final class Member {
@@ -52,10 +47,8 @@ public final class ReplicaGroupProcess implements AutoCloseable {
         public final String id;
         public final String host;
         public final Path dataDir;
-        private volatile Process process;
-        private volatile long runningAtNanos;
+        private volatile LocalProcess process;
         private final List<Long> leaderAtNanos = new CopyOnWriteArrayList<>();
-        private volatile boolean suspended;
 
         Member(int index) {
             this.index = index;
@@ -65,8 +58,8 @@ public final class ReplicaGroupProcess implements AutoCloseable {
         }
 
         public boolean alive() {
-            Process p = process;
-            return p != null && p.isAlive();
+            LocalProcess p = process;
+            return p != null && p.alive();
         }
 
         public InetSocketAddress internalAddress() {
@@ -79,7 +72,8 @@ public final class ReplicaGroupProcess implements AutoCloseable {
 
         /** When the current process printed "I'm running..." (System.nanoTime), or 0. */
         public long runningAtNanos() {
-            return runningAtNanos;
+            LocalProcess p = process;
+            return p == null ? 0 : p.runningAtNanos();
         }
 
         /** When it printed "I'm LEADER!!!!" (System.nanoTime), every time, over all its lives. */
@@ -194,85 +188,34 @@ public final class ReplicaGroupProcess implements AutoCloseable {
         return members.stream().map(m -> m.id + "@" + m.host + ":" + raftPort).collect(Collectors.joining(","));
     }
 
-    /** Starts member {@code i}'s process (again, after a kill or stop); does not wait. */
+    /** Starts member {@code i}'s process (again, after a kill or stop) with the one local launcher; does not wait. */
     public synchronized void launch(int i) throws IOException {
         Member m = members.get(i);
         if (m.alive()) {
             throw new IllegalStateException(m.id + " is running");
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM);
-        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                "org.mgtm.Main", "replica",
-                "--member-id", m.id, "--members", membersSpec(), "-p", Integer.toString(xcPort),
-                "--internal-port", Integer.toString(internalPort), "-D", m.dataDir.toString(),
-                "--secret", SECRET, "--start-gxid", Integer.toString(START_GXID), "--io-threads", "1"));
-        cmd.addAll(extraArgs);
-        m.runningAtNanos = 0;
-        m.suspended = false;
-        // Straight into the log file: reading the child's pipe races with the JVM draining it at exit.
-        Files.writeString(m.log(), "---- " + m.id + " starting at " + java.time.Instant.now() + "\n",
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        long offset = Files.size(m.log());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(m.log().toFile())).start();
-        m.process = p;
-        Thread watcher = new Thread(() -> watch(m, p, offset), "reptest-watch-" + m.id);
-        watcher.setDaemon(true);
-        watcher.start();
-    }
-
-    /** Follows the log from where this process started writing, for the lines the tests wait on. */
-    private void watch(Member m, Process p, long offset) {
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(m.log().toFile(), "r")) {
-            f.seek(offset);
-            StringBuilder line = new StringBuilder();
-            byte[] buf = new byte[8192];
-            boolean exited = false;
-            while (true) {
-                int n = f.read(buf);
-                if (n <= 0) {
-                    if (exited) {
-                        return;
-                    }
-                    exited = !p.isAlive(); // one more read after the exit picks up its last lines
-                    Thread.sleep(5);
-                    continue;
+        if (m.process == null) {
+            List<String> args = new ArrayList<>(List.of("replica", "--member-id", m.id, "--members", membersSpec(),
+                    "-p", Integer.toString(xcPort), "--internal-port", Integer.toString(internalPort),
+                    "-D", m.dataDir.toString(), "--secret", SECRET, "--start-gxid", Integer.toString(START_GXID),
+                    "--io-threads", "1"));
+            args.addAll(extraArgs);
+            m.process = LocalProcess.mgtm(m.id, m.host, m.log(), LocalProcess.ownClassPath(), args).onLine(line -> {
+                if (line.contains("I'm LEADER!!!!")) {
+                    m.leaderAtNanos.add(System.nanoTime());
                 }
-                long now = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] != '\n') {
-                        line.append((char) buf[i]);
-                        continue;
-                    }
-                    if (line.indexOf("I'm running...") >= 0) {
-                        m.runningAtNanos = now;
-                    } else if (line.indexOf("I'm LEADER!!!!") >= 0) {
-                        m.leaderAtNanos.add(now);
-                    }
-                    line.setLength(0);
-                }
-            }
-        } catch (IOException e) {
-            // the log is gone: nothing more to watch
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            });
         }
+        m.process.launch();
     }
 
     /** Waits for the current process of member {@code i} to print "I'm running...". */
     public void awaitRunning(int i, long timeoutMillis) throws InterruptedException {
         Member m = members.get(i);
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (m.runningAtNanos == 0) {
-            if (!m.alive()) {
-                throw new AssertionError(m.id + " exited before it was running; see " + m.log() + "\n" + tail(m));
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError(m.id + " not running after " + timeoutMillis + " ms; see " + m.log());
-            }
-            Thread.sleep(20);
+        try {
+            m.process.awaitRunning(timeoutMillis);
+        } catch (IOException e) {
+            throw new AssertionError(e.getMessage() + "\n" + tail(m), e);
         }
     }
 
@@ -284,50 +227,29 @@ public final class ReplicaGroupProcess implements AutoCloseable {
 
     /** SIGKILL, as a crash; returns System.nanoTime() once the process is gone. */
     public long kill9(int i) throws InterruptedException {
-        Process p = members.get(i).process;
-        p.destroyForcibly();
-        p.waitFor(20, TimeUnit.SECONDS);
+        members.get(i).process.kill9();
         return System.nanoTime();
     }
 
     /** SIGTERM and wait for a clean exit; returns the exit code. */
     public int stop(int i) throws InterruptedException {
-        Process p = members.get(i).process;
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        return p.exitValue();
+        return members.get(i).process.stop(30);
     }
 
     /** SIGSTOP: the process hangs with its sockets open. */
     public void suspend(int i) throws IOException, InterruptedException {
-        signal(i, "STOP");
-        members.get(i).suspended = true;
+        members.get(i).process.pause();
     }
 
     /** SIGCONT after {@link #suspend}. */
     public void resume(int i) throws IOException, InterruptedException {
-        signal(i, "CONT");
-        members.get(i).suspended = false;
-    }
-
-    private void signal(int i, String name) throws IOException, InterruptedException {
-        Member m = members.get(i);
-        if (!m.alive()) {
-            throw new IllegalStateException(m.id + " is not running");
-        }
-        int rc = new ProcessBuilder("kill", "-" + name, Long.toString(m.process.pid())).inheritIO().start().waitFor();
-        if (rc != 0) {
-            throw new IOException("kill -" + name + " " + m.process.pid() + " failed with " + rc);
-        }
+        members.get(i).process.resume();
     }
 
     /** Member {@code i}'s status document, or null when it does not answer within a second and a half. */
     public JsonNode status(int i) {
         Member m = members.get(i);
-        if (!m.alive() || m.suspended) {
+        if (!m.alive() || m.process.paused()) {
             return null;
         }
         ClientMessage.Hello hello = ClientMessage.Hello.withoutSession(ByteOrder.LITTLE_ENDIAN,
@@ -425,16 +347,9 @@ public final class ReplicaGroupProcess implements AutoCloseable {
 
     private void killAll() {
         for (Member m : members) {
-            Process p = m.process;
-            if (p != null && p.isAlive()) {
-                p.destroyForcibly();
-            }
-        }
-        for (Member m : members) {
-            Process p = m.process;
-            if (p != null) {
+            if (m.process != null) {
                 try {
-                    p.waitFor(10, TimeUnit.SECONDS);
+                    m.process.kill9();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

@@ -1,27 +1,23 @@
 package org.mgtm.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import org.mgtm.lab.LocalProcess;
 
 /**
- * An mgtm server in a child JVM, for tests that must really kill it (SIGKILL, no shutdown hook).
- * Only processes this class started are ever signalled, by their own handle.
+ * An mgtm server in a child JVM, for tests that must really kill it (SIGKILL, no shutdown hook), started by
+ * the one local launcher ({@link LocalProcess}); its output goes to {@code <dataDir>.log}. Only processes this
+ * class started are ever signalled, by their own handle.
  */
 public final class ServerProcess implements AutoCloseable {
-    private final Process process;
+    private final LocalProcess process;
     private final InetSocketAddress address;
-    private final StringBuffer output = new StringBuffer();
 
-    private ServerProcess(Process process, InetSocketAddress address) {
+    private ServerProcess(LocalProcess process, InetSocketAddress address) {
         this.process = process;
         this.address = address;
     }
@@ -29,37 +25,17 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts {@code mgtm server -h host -p port -D dataDir args...} and waits for "I'm running...". */
     public static ServerProcess start(String host, int port, Path dataDir, String... args) throws IOException,
             InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "org.mgtm.Main", "server",
-                "-h", host, "-p", Integer.toString(port), "-D", dataDir.toString()));
+        List<String> command = new ArrayList<>(List.of("server", "-h", host, "-p", Integer.toString(port),
+                "-D", dataDir.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ServerProcess server = new ServerProcess(process, new InetSocketAddress(host, port));
-        CountDownLatch running = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    server.output.append(line).append('\n');
-                    if (line.contains("I'm running...")) {
-                        running.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                // the process is gone; its output ends here
-            }
-        }, "mgtm-child-output");
-        reader.setDaemon(true);
-        reader.start();
-        while (!running.await(100, TimeUnit.MILLISECONDS)) {
-            if (!process.isAlive()) {
-                throw new IOException("mgtm exited with " + process.exitValue() + ":\n" + server.output);
-            }
+        LocalProcess process = LocalProcess.mgtm("server", host,
+                dataDir.resolveSibling(dataDir.getFileName() + ".log"), LocalProcess.ownClassPath(), command);
+        try {
+            process.start(60_000);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + ":\n" + process.output(), e);
         }
-        return server;
+        return new ServerProcess(process, new InetSocketAddress(host, port));
     }
 
     /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -77,30 +53,23 @@ public final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** What this start of the server has printed. */
     public String output() {
-        return output.toString();
+        return process.output();
     }
 
     /** SIGKILL: no shutdown hook, no final save, as a crash. */
     public void kill9() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        process.kill9();
     }
 
     /** SIGTERM and wait for the exit; returns the exit code. */
     public int stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        return process.exitValue();
+        return process.stop(20);
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            kill9();
-        }
+        process.close();
     }
 }

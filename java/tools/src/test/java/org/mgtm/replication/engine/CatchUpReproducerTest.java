@@ -1,7 +1,6 @@
 package org.mgtm.replication.engine;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CatchUpReproducerTest {
 
     static final boolean CATCH_UP = Boolean.parseBoolean(System.getProperty("mgtm.raft.catchup", "true"));
-    static final List<String> JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     static RaftProcessCluster cluster(String name, String maxLogSize) throws Exception {
         Path dir = Path.of("target", "raft-it", name + "-" + System.currentTimeMillis()).toAbsolutePath();
@@ -29,7 +27,7 @@ class CatchUpReproducerTest {
                 "raft.catchup", Boolean.toString(CATCH_UP),
                 "raft.max_log_size", maxLogSize,
                 "node.load_rate", "600",
-                "node.load_max_inflight", "100000"), JVM);
+                "node.load_max_inflight", "100000"));
     }
 
     /** Starts all three, waits for a leader that has committed ~1 s of load; returns the leader's index. */

@@ -24,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EnabledIfSystemProperty(named = "mgtm.raft.figures", matches = "true")
 class RaftFiguresTest {
 
-    static final List<String> JVM = List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC");
     static final int TRIALS = Integer.getInteger("mgtm.raft.figures.trials", 5);
 
     static final Map<String, String> TUNED = Map.of(
@@ -37,7 +36,7 @@ class RaftFiguresTest {
     static RaftProcessCluster cluster(String name, Map<String, String> conf) throws Exception {
         Path dir = Path.of("target", "raft-figures", name + "-" + System.currentTimeMillis()).toAbsolutePath();
         return new RaftProcessCluster(dir, 3,
-                with(conf, "raft.catchup", System.getProperty("mgtm.raft.catchup", "true")), JVM);
+                with(conf, "raft.catchup", System.getProperty("mgtm.raft.catchup", "true")));
     }
 
     static Map<String, String> with(Map<String, String> base, String... kv) {

@@ -1,13 +1,10 @@
 package org.mgtm.replication.engine;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.mgtm.lab.LocalProcess;
 
 /**
  * Runs a raft group as separate JVMs ({@link RaftTestNode}) on 127.0.0.11, .12, .13 ... with the test's class path.
@@ -37,8 +34,7 @@ public final class RaftProcessCluster implements AutoCloseable {
         final String id;
         final String host;
         final Path dataDir;
-        volatile Process process;
-        volatile PrintWriter stdin;
+        volatile LocalProcess process;
         volatile Event lastStat;
         final List<Event> events = new CopyOnWriteArrayList<>();
 
@@ -50,7 +46,7 @@ public final class RaftProcessCluster implements AutoCloseable {
         }
 
         public String id() { return id; }
-        public boolean alive() { return process != null && process.isAlive(); }
+        public boolean alive() { return process != null && process.alive(); }
         public Event lastStat() { return lastStat; }
         public List<Event> events() { return events; }
         public long pid() { return process.pid(); }
@@ -66,20 +62,16 @@ public final class RaftProcessCluster implements AutoCloseable {
     private final Path baseDir;
     private final int port;
     private final Map<String, String> conf;
-    private final List<String> jvmArgs;
     private final List<Node> nodes = new ArrayList<>();
     private final PrintWriter log;
 
     /**
      * @param size    number of replicas (3 or 5)
      * @param conf    extra {@code raft.*} / {@code node.*} settings for every node
-     * @param jvmArgs JVM options of the children
      */
-    public RaftProcessCluster(Path baseDir, int size, Map<String, String> conf, List<String> jvmArgs)
-            throws IOException {
+    public RaftProcessCluster(Path baseDir, int size, Map<String, String> conf) throws IOException {
         this.baseDir = baseDir;
         this.conf = new HashMap<>(conf);
-        this.jvmArgs = List.copyOf(jvmArgs);
         Files.createDirectories(baseDir);
         this.log = new PrintWriter(Files.newBufferedWriter(baseDir.resolve("cluster.log")), true);
         for (int i = 0; i < size; i++)
@@ -121,51 +113,34 @@ public final class RaftProcessCluster implements AutoCloseable {
         throw new IOException("no free port found on 127.0.0.11-" + (10 + nodes.size()));
     }
 
+    /** Starts node {@code i} (again), with the one local launcher's flags; its output goes to {@code <id>.log}. */
     public synchronized void start(int i) throws IOException {
         Node n = nodes.get(i);
         if (n.alive())
             throw new IllegalStateException(n.id + " is running");
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmArgs);
-        cmd.add("-Djava.net.preferIPv4Stack=true");
-        cmd.add("-cp");
-        cmd.add(cp);
-        cmd.add(RaftTestNode.class.getName());
-        Map<String, String> args = new HashMap<>(conf);
-        args.put("raft.id", n.id);
-        args.put("raft.members", membersSpec());
-        args.put("raft.data_dir", n.dataDir.toString());
-        args.forEach((k, v) -> cmd.add(k + "=" + v));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Process p = pb.start();
-        n.process = p;
-        n.stdin = new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8);
-        log("start " + n.id + " pid=" + p.pid());
-        Thread reader = new Thread(() -> readOutput(n, p), "out-" + n.id);
-        reader.setDaemon(true);
-        reader.start();
+        if (n.process == null) {
+            Map<String, String> conf = new HashMap<>(this.conf);
+            conf.put("raft.id", n.id);
+            conf.put("raft.members", membersSpec());
+            conf.put("raft.data_dir", n.dataDir.toString());
+            List<String> args = new ArrayList<>();
+            conf.forEach((k, v) -> args.add(k + "=" + v));
+            n.process = LocalProcess.java(n.id, n.host, baseDir.resolve(n.id + ".log"), LocalProcess.ownClassPath(),
+                    RaftTestNode.class.getName(), args).onLine(line -> readLine(n, line));
+        }
+        n.process.launch();
+        log("start " + n.id + " pid=" + n.process.pid());
     }
 
-    private void readOutput(Node n, Process p) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                Event e = parse(line);
-                if (e == null) {
-                    log(n.id + "| " + line);
-                    continue;
-                }
-                if (e.kind().equals("STAT"))
-                    n.lastStat = e;
-                else {
-                    n.events.add(e);
-                    log(n.id + "> " + line);
-                }
-            }
-        } catch (IOException ignored) {
-            // process gone
+    private void readLine(Node n, String line) {
+        Event e = parse(line);
+        if (e == null) {
+            log(n.id + "| " + line);
+        } else if (e.kind().equals("STAT")) {
+            n.lastStat = e;
+        } else {
+            n.events.add(e);
+            log(n.id + "> " + line);
         }
     }
 
@@ -192,8 +167,7 @@ public final class RaftProcessCluster implements AutoCloseable {
     public long kill(int i) throws InterruptedException {
         Node n = nodes.get(i);
         long t = System.currentTimeMillis();
-        n.process.destroyForcibly();
-        n.process.waitFor(10, TimeUnit.SECONDS);
+        n.process.kill9();
         log("killed " + n.id + " at " + t);
         return t;
     }
@@ -202,14 +176,14 @@ public final class RaftProcessCluster implements AutoCloseable {
     public long suspend(int i) throws IOException, InterruptedException {
         Node n = nodes.get(i);
         long t = System.currentTimeMillis();
-        new ProcessBuilder("kill", "-STOP", Long.toString(n.process.pid())).inheritIO().start().waitFor();
+        n.process.pause();
         log("stopped (SIGSTOP) " + n.id + " at " + t);
         return t;
     }
 
     public void resume(int i) throws IOException, InterruptedException {
         Node n = nodes.get(i);
-        new ProcessBuilder("kill", "-CONT", Long.toString(n.process.pid())).inheritIO().start().waitFor();
+        n.process.resume();
         log("resumed " + n.id);
     }
 
@@ -238,17 +212,13 @@ public final class RaftProcessCluster implements AutoCloseable {
     @Override
     public void close() {
         for (Node n : nodes) {
-            Process p = n.process;
-            if (p != null && p.isAlive()) {
-                p.destroyForcibly();
+            if (n.process != null) {
                 try {
-                    p.waitFor(10, TimeUnit.SECONDS);
+                    n.process.kill9();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (n.stdin != null)
-                n.stdin.close();
         }
         log.close();
     }
@@ -256,8 +226,8 @@ public final class RaftProcessCluster implements AutoCloseable {
     /** Asks a node to close its channel and exit. */
     public void quit(int i) throws InterruptedException {
         Node n = nodes.get(i);
-        n.stdin.println("quit");
-        if (!n.process.waitFor(10, TimeUnit.SECONDS))
-            n.process.destroyForcibly();
+        n.process.stdin().println("quit");
+        if (!n.process.awaitExit(10_000))
+            n.process.kill9();
     }
 }

@@ -2,11 +2,11 @@
 # stopping processes by pid. Source it; it defines functions only.
 
 MGTM_HOME=${MGTM_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-# In the repository the jar is built into java/target; an installed copy (the Ansible roles install
+# In the repository the jar is built into java/dist/target (the dist module); an installed copy (the Ansible roles install
 # bin/ and lib/mgtm.jar under one prefix such as /opt/mgtm) has no java/ and uses lib/mgtm.jar.
 if [ -z "${MGTM_JAR:-}" ]; then
   if [ -f "$MGTM_HOME/java/pom.xml" ]; then
-    MGTM_JAR=$MGTM_HOME/java/target/mgtm.jar
+    MGTM_JAR=$MGTM_HOME/java/dist/target/mgtm.jar
   else
     MGTM_JAR=$MGTM_HOME/lib/mgtm.jar
   fi
@@ -34,7 +34,9 @@ mgtm_ensure_jar() {
     [ -f "$MGTM_JAR" ] || mgtm_die "no $MGTM_JAR (an installed copy without sources: install the jar there)"
     return 0
   fi
-  if [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java/src/main" "$MGTM_HOME/java/pom.xml" -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]; then
+  # Newer than the jar: any module's main sources or any pom.
+  if [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/target/*' \
+      -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   command -v mvn >/dev/null || mgtm_die "Maven (mvn) is needed to build $MGTM_JAR"

@@ -40,15 +40,14 @@ public final class Main implements Runnable {
         if (args.length == 0 || !root.getSubcommands().containsKey(args[0])) {
             return;
         }
-        if (args[0].equals("ctl")) {
-            return; // ctl reads the replicas' config file itself: it needs only a few of its keys
-        }
         CommandLine sub = root.getSubcommands().get(args[0]);
+        // ctl reads a replica's mgtm.conf: the replica's keys are its file's vocabulary.
+        CommandLine fileOwner = args[0].equals("ctl") ? root.getSubcommands().get("replica") : sub;
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
-                ConfigDefaults.install(sub, Path.of(args[i + 1]));
+                ConfigDefaults.install(sub, Path.of(args[i + 1]), fileOwner);
             } else if (args[i].startsWith("--config=")) {
-                ConfigDefaults.install(sub, Path.of(args[i].substring("--config=".length())));
+                ConfigDefaults.install(sub, Path.of(args[i].substring("--config=".length())), fileOwner);
             }
         }
     }

@@ -7,11 +7,9 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.client.Member;
-import org.mgtm.config.ConfigFile;
 import org.mgtm.net.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,14 +27,16 @@ public final class CtlCommand implements Callable<Integer> {
     String action;
 
     @Option(names = "--config", description = "A replica's settings file (mgtm.conf): members, internal_port and "
-            + "secret are read from it; the options below override it.")
+            + "secret are read from it, any other key of mgtm replica is accepted and unused, an unknown key is an "
+            + "error; the options below override it.")
     Path config;
 
     @Option(names = "--members", description = "The group: id@host:raft_port,...")
     String members;
 
-    @Option(names = "--internal-port", description = "Internal port of every member (default 6680).")
-    Integer internalPort;
+    @Option(names = "--internal-port", defaultValue = "6680",
+            description = "Internal port of every member (default: ${DEFAULT-VALUE}).")
+    int internalPort;
 
     @Option(names = "--secret", description = "The group's shared secret.")
     String secret;
@@ -53,20 +53,9 @@ public final class CtlCommand implements Callable<Integer> {
             System.err.println("mgtm ctl: unknown action '" + action + "' (known: status)");
             return 2;
         }
-        if (config != null) {
-            Map<String, String> settings = ConfigFile.read(config);
-            members = members != null ? members : settings.get("members");
-            secret = secret != null ? secret : settings.get("secret");
-            if (internalPort == null && settings.containsKey("internal_port")) {
-                internalPort = Integer.parseInt(settings.get("internal_port"));
-            }
-        }
         if (members == null || secret == null) {
             System.err.println("mgtm ctl: --members and --secret are needed (or a --config that has them)");
             return 2;
-        }
-        if (internalPort == null) {
-            internalPort = 6680;
         }
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode docs = mapper.createArrayNode();

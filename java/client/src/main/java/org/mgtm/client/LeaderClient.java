@@ -82,12 +82,7 @@ public final class LeaderClient implements AutoCloseable {
     private long attemptStarted;
     private long lastReceived;
     private long lastPing;
-    private int failedAttempts;
-    private int memberCursor;
-    private InetSocketAddress hint;
-    /** A member that accepted a connection but then went silent (hung, SIGSTOPped): skipped once. */
-    private InetSocketAddress unresponsive;
-    private long knownTerm;
+    private final LeaderSearch search;
     private ScheduledFuture<?> retry;
     private boolean closing;
 
@@ -107,7 +102,7 @@ public final class LeaderClient implements AutoCloseable {
         this.token = settings.secret().getBytes(StandardCharsets.UTF_8);
         this.sessionId = newSessionId();
         // Sessions of many clients spread over the members rather than all asking the first one.
-        this.memberCursor = random.nextInt(settings.members().size());
+        this.search = new LeaderSearch(settings, random.nextInt(settings.members().size()));
         this.ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         loop.execute(this::connect);
     }
@@ -198,16 +193,7 @@ public final class LeaderClient implements AutoCloseable {
         if (closing || connecting || connection != null) {
             return;
         }
-        InetSocketAddress target = hint;
-        hint = null;
-        if (target == null) {
-            List<InetSocketAddress> members = settings.members();
-            target = members.get(Math.floorMod(memberCursor++, members.size()));
-            if (target.equals(unresponsive) && members.size() > 1) {
-                unresponsive = null; // skipped once: it may well be the leader after a long pause
-                target = members.get(Math.floorMod(memberCursor++, members.size()));
-            }
-        }
+        InetSocketAddress target = search.next();
         connecting = true;
         attempts++;
         attemptStarted = System.nanoTime();
@@ -244,9 +230,7 @@ public final class LeaderClient implements AutoCloseable {
             return;
         }
         ready = true;
-        failedAttempts = 0;
-        unresponsive = null;
-        knownTerm = Math.max(knownTerm, welcome.term());
+        search.welcomed(welcome.term());
         lastReceived = System.nanoTime();
         lastPing = lastReceived;
         leaderAddress = c.remoteAddress();
@@ -311,30 +295,16 @@ public final class LeaderClient implements AutoCloseable {
         if (t instanceof InternalConnection.Refused refused) {
             if (refused.reason() instanceof ServerMessage.NotLeader notLeader) {
                 redirects++;
-                followRedirect(c, notLeader);
+                search.redirected(c.remoteAddress(), notLeader);
             } else if (refused.reason() instanceof ServerMessage.Error error) {
                 refusedWith(refused, error);
             }
         } else if (silent) {
-            unresponsive = c.remoteAddress();
+            search.silent(c.remoteAddress());
         } else if (wasReady) {
-            // The leader may well still be there (a broken connection): ask it first.
-            hint = c.remoteAddress();
+            search.broken(c.remoteAddress());
         }
         attemptFailed(wasReady ? 0 : null);
-    }
-
-    private void followRedirect(InternalConnection from, ServerMessage.NotLeader notLeader) {
-        InetSocketAddress leader = notLeader.leaderSocketAddress();
-        if (leader == null || notLeader.term() < knownTerm) {
-            return; // unknown, or older news than we have: ask the next member
-        }
-        knownTerm = notLeader.term();
-        InetSocketAddress resolved = new InetSocketAddress(leader.getHostString(), leader.getPort());
-        // Members name a hung leader until the group has replaced it: do not wait on it again at once.
-        if (!resolved.equals(from.remoteAddress()) && !resolved.equals(unresponsive)) {
-            hint = resolved;
-        }
     }
 
     private void refusedWith(InternalConnection.Refused refused, ServerMessage.Error error) {
@@ -354,15 +324,10 @@ public final class LeaderClient implements AutoCloseable {
 
     /** Schedules the next attempt: at once after losing a working connection, else with backoff. */
     private void attemptFailed(Integer resetTo) {
-        if (resetTo != null) {
-            failedAttempts = resetTo;
-        }
+        long delay = search.delayAfterFailure(resetTo);
         if (closing) {
             return;
         }
-        int n = failedAttempts++;
-        long delay = n == 0 || (hint != null && n < settings.members().size()) ? 0
-                : Math.min(settings.maxBackoffMillis(), settings.minBackoffMillis() << Math.min(n - 1, 16));
         if (delay == 0) {
             loop.execute(this::connect);
         } else {

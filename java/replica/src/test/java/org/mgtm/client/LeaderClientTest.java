@@ -159,6 +159,12 @@ class LeaderClientTest {
     void noLeaderWithinTheDeadlineFailsTheRequestWithUnknownOutcome() throws Exception {
         try (TcpForwarder forwarder = new TcpForwarder("127.0.0.1", internal(leader()));
              LeaderClient c = LeaderClient.start(io, settings(List.of(forwarder.address()), 800))) {
+            // Connected first: a connection the forwarder is still setting up would escape the drop below.
+            long connectDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!c.isConnected()) {
+                assertTrue(System.nanoTime() < connectDeadline, "the client did not connect within 10 s");
+                Thread.sleep(10);
+            }
             forwarder.mode(TcpForwarder.Mode.REFUSE);
             forwarder.dropConnections();
             long start = System.nanoTime();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 /** {@code mgtm check HISTORY} (bin/mgtm-check): checks a recorded history against the invariants of design.md. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Checks a history (mgtm-history JSON Lines, as written by mgtm bench --history) against "
-                + "invariants 1-7: prints each violation with its events and a summary line per invariant. "
+                + "invariants 1-8: prints each violation with its events and a summary line per invariant. "
                 + "Exit status: 0 no violation, 1 violations, 2 unreadable history.")
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HISTORY", description = "The history file.")

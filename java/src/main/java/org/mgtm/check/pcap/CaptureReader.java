@@ -62,7 +62,7 @@ public final class CaptureReader {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             byte[] head = new byte[4];
             if (in.readNBytes(head, 0, 4) < 4) {
-                throw new CaptureFormatException(file + " is not a capture: it has fewer than 4 bytes");
+                throw new CaptureFormatException("not a capture: it has fewer than 4 bytes");
             }
             int be = ByteBuffer.wrap(head).order(ByteOrder.BIG_ENDIAN).getInt();
             int le = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt();
@@ -73,7 +73,7 @@ public final class CaptureReader {
             } else if (le == PCAP_MICROS || le == PCAP_NANOS) {
                 readPcap(in, ByteOrder.LITTLE_ENDIAN, le == PCAP_NANOS, sink);
             } else {
-                throw new CaptureFormatException(file + " is not a pcap or pcapng capture (it starts with "
+                throw new CaptureFormatException("not a pcap or pcapng capture (it starts with "
                         + String.format("%08x", be) + ")");
             }
         }
@@ -82,11 +82,11 @@ public final class CaptureReader {
     private void readPcap(InputStream in, ByteOrder order, boolean nanos, FrameSink sink) throws IOException {
         ByteBuffer header = read(in, 20, order);
         if (header == null) {
-            throw new CaptureFormatException(file + ": the pcap file header is cut short");
+            throw new CaptureFormatException("the pcap file header is cut short");
         }
         int major = Short.toUnsignedInt(header.getShort(0));
         if (major != 2) {
-            throw new CaptureFormatException(file + ": pcap version " + major + " is not supported (only 2.x)");
+            throw new CaptureFormatException("pcap version " + major + " is not supported (only 2.x)");
         }
         int snapLength = header.getInt(12);
         int linkType = header.getInt(16) & 0xFFFF; // the upper bits may carry FCS information
@@ -100,11 +100,11 @@ public final class CaptureReader {
             int captured = rec.getInt(8);
             int wire = rec.getInt(12);
             if (captured < 0 || captured > MAX_RECORD || (snapLength > 0 && captured > Math.max(snapLength, 262144))) {
-                throw new CaptureFormatException(file + ": packet record " + (frames + 1) + " claims "
+                throw new CaptureFormatException("packet record " + (frames + 1) + " claims "
                         + Integer.toUnsignedString(captured) + " captured bytes (snap length " + snapLength + ")");
             }
             if (!nanos && fraction >= 1_000_000 || nanos && fraction >= 1_000_000_000) {
-                throw new CaptureFormatException(file + ": packet record " + (frames + 1)
+                throw new CaptureFormatException("packet record " + (frames + 1)
                         + " has a time stamp fraction out of range: " + fraction);
             }
             byte[] data = bytes(in, captured);
@@ -131,14 +131,14 @@ public final class CaptureReader {
                 // The section header's own length can only be read once its byte-order magic is known.
                 byte[] lengthAndMagic = bytes(in, 8);
                 if (lengthAndMagic == null) {
-                    throw new CaptureFormatException(file + ": pcapng section header cut short");
+                    throw new CaptureFormatException("pcapng section header cut short");
                 }
                 ByteBuffer lm = ByteBuffer.wrap(lengthAndMagic);
                 order = lm.order(ByteOrder.BIG_ENDIAN).getInt(4) == PCAPNG_BYTE_ORDER ? ByteOrder.BIG_ENDIAN
                         : lm.order(ByteOrder.LITTLE_ENDIAN).getInt(4) == PCAPNG_BYTE_ORDER ? ByteOrder.LITTLE_ENDIAN
                         : null;
                 if (order == null) {
-                    throw new CaptureFormatException(file + ": pcapng section header without its byte-order magic");
+                    throw new CaptureFormatException("pcapng section header without its byte-order magic");
                 }
                 int length = blockLength(lm.order(order).getInt(0));
                 byte[] rest = bytes(in, length - 12);
@@ -149,7 +149,7 @@ public final class CaptureReader {
                 continue;
             }
             if (order == null) {
-                throw new CaptureFormatException(file + ": pcapng block before the section header");
+                throw new CaptureFormatException("pcapng block before the section header");
             }
             byte[] lengthBytes = bytes(in, 4);
             if (lengthBytes == null) {
@@ -179,7 +179,7 @@ public final class CaptureReader {
 
     private int blockLength(int length) throws CaptureFormatException {
         if (length < 12 || length % 4 != 0 || length > MAX_RECORD) {
-            throw new CaptureFormatException(file + ": pcapng block of impossible length " + length);
+            throw new CaptureFormatException("pcapng block of impossible length " + length);
         }
         return length;
     }
@@ -215,7 +215,7 @@ public final class CaptureReader {
         int captured = b.getInt(12);
         int wire = b.getInt(16);
         if (captured < 0 || 20 + captured > b.capacity() - 4) {
-            throw new CaptureFormatException(file + ": pcapng packet block " + (frames + 1) + " claims "
+            throw new CaptureFormatException("pcapng packet block " + (frames + 1) + " claims "
                     + Integer.toUnsignedString(captured) + " captured bytes in a block of " + (b.capacity() + 8));
         }
         byte[] data = new byte[captured];
@@ -226,7 +226,7 @@ public final class CaptureReader {
 
     private int[] iface(List<int[]> interfaces, int index) throws CaptureFormatException {
         if (index < 0 || index >= interfaces.size()) {
-            throw new CaptureFormatException(file + ": pcapng packet of undescribed interface " + index);
+            throw new CaptureFormatException("pcapng packet of undescribed interface " + index);
         }
         return interfaces.get(index);
     }

@@ -88,7 +88,7 @@ public final class PcapAudit {
             }
         });
         if (reader.frames() > 0 && unknownLinks.containsAll(links)) {
-            throw new CaptureFormatException(capture + ": link type " + unknownLinks
+            throw new CaptureFormatException("link type " + unknownLinks
                     + " is not supported (Ethernet 1, raw IPv4 101, Linux SLL 113 and SLL2 276, loopback 0 and 108 are)");
         }
         List<String> report = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.Set;
  * Sorts the captured TCP segments into connections to the audited server ports and reassembles
  * each direction ({@link TcpStream}). The side that owns an audited port (and, if given, the
  * audited address) is the server. A new SYN on a tuple that is in use starts a new connection
- * (the client reused its port), unless it repeats the SYN already seen.
+ * (the client reused its port), unless it repeats the SYN of a connection that is still open.
  */
 public final class TcpReassembler {
     private record Tuple(int clientAddr, int clientPort, int serverAddr, int serverPort) {
@@ -39,7 +39,7 @@ public final class TcpReassembler {
                 : new Tuple(s.dstAddr(), s.dstPort(), s.srcAddr(), s.srcPort());
         TcpConnection c = current.get(tuple);
         boolean opening = toServer && s.has(TcpSegment.SYN) && !s.has(TcpSegment.ACK);
-        if (opening && c != null && c.synSeen && c.clientIsn == s.seq()) {
+        if (opening && c != null && c.synSeen && c.clientIsn == s.seq() && c.closedAt() == TcpConnection.NEVER) {
             c.packets++;
             return; // the client repeated its SYN
         }

@@ -42,6 +42,11 @@ final class CaptureScript {
         return c;
     }
 
+    /** A connection already open when the capture started: no handshake, no startup. */
+    Conn established(int clientPort, int serverPort) {
+        return new Conn(clientPort, serverPort);
+    }
+
     /** A connection with its GTM startup: 'A' at {@code micros}, 'R' one microsecond later. */
     Conn connect(long micros, int clientPort, int serverPort, boolean proxy) {
         Conn c = tcp(micros, clientPort, serverPort);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +63,9 @@ final class HistoryTranslator {
     private final long origin;
     private final List<Pending> events = new ArrayList<>();
     private final Map<Integer, String> labels = new LinkedHashMap<>();
-    private final Map<Conversation, Map<Integer, List<Proc>>> sessions = new HashMap<>();
-    private final Map<Conversation, Map<Integer, Integer>> generation = new HashMap<>();
+    // By identity: a conversation record's own hashCode would hash all its exchanges.
+    private final Map<Conversation, Map<Integer, List<Proc>>> sessions = new IdentityHashMap<>();
+    private final Map<Conversation, Map<Integer, Integer>> generation = new IdentityHashMap<>();
     private final Map<Integer, Owner> open = new LinkedHashMap<>();
     private final Set<Integer> preparedAcked = new HashSet<>();
     private final SequenceDefinitions sequences = new SequenceDefinitions();

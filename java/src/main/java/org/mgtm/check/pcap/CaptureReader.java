@@ -43,6 +43,8 @@ public final class CaptureReader {
     private final Path file;
     private boolean truncatedAtEnd;
     private long frames;
+    /** Time stamp of the last pcapng packet that had one (simple packet blocks have none). */
+    private long lastTime;
 
     public CaptureReader(Path file) {
         this.file = file;
@@ -172,7 +174,7 @@ public final class CaptureReader {
                 byte[] data = new byte[Math.max(0, captured)];
                 b.get(4, data);
                 frames++;
-                sink.frame(0, itf[0], data, wire); // simple packet blocks carry no time stamp
+                sink.frame(lastTime, itf[0], data, wire); // simple packet blocks carry no time stamp
             }
         }
     }
@@ -221,7 +223,8 @@ public final class CaptureReader {
         byte[] data = new byte[captured];
         b.get(20, data);
         frames++;
-        sink.frame(toNanos(ticks, itf[1], itf[2] == 1), itf[0], data, wire);
+        lastTime = toNanos(ticks, itf[1], itf[2] == 1);
+        sink.frame(lastTime, itf[0], data, wire);
     }
 
     private int[] iface(List<int[]> interfaces, int index) throws CaptureFormatException {

@@ -145,6 +145,23 @@ class CaptureReadingTest {
     }
 
     @Test
+    void undecodableClientBytesAreANoteAndLeaveTheRestUnknown() throws IOException {
+        CaptureScript s = new CaptureScript();
+        s.connect(10, 40001, PORT, false).call(100, 110, begin(), gxid(1000))
+                .client(120, "GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .call(130, 140, commit(1000), committed(1000));
+        s.connect(200, 40002, PORT, false).call(210, 220, begin(), gxid(1001));
+        PcapAudit.Result r = read(s);
+        assertTrue(r.report().stream().anyMatch(l -> l.contains("connection 1 (127.0.0.1:40001 -> 127.0.0.1:6666):"
+                + " client stream cannot be decoded from about byte 27: invalid frontend frame type 'G'")),
+                r.report().toString());
+        // The begin before the garbage is audited; the commit after it is not known to have been sent.
+        assertEquals(4, r.history().events().size(), r.history().events().toString());
+        assertEquals(2, r.gxidsGranted());
+        assertTrue(new Checker().check(r.source()).valid());
+    }
+
+    @Test
     void reusedClientPortIsANewConnection() throws IOException {
         CaptureScript s = new CaptureScript();
         s.connect(10, 40001, PORT, false).call(100, 110, begin(), gxid(1000)).close(120);

@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * The checker's first pass, in file order: enforces the format's rules (time order, one
  * operation in flight per process, no process used after an info), learns what the second pass
- * needs about every transaction and process, and checks what needs no time sweep: invariant 1
- * (each grant is looked up in the GXID index), 5 (at the end, {@link SequenceCheck}) and 7.
+ * needs about every transaction and process (including, for invariant 8, each transaction's first
+ * snapshot), and checks what needs no time sweep: invariant 1 (each grant is looked up in the GXID
+ * index), 5 (at the end, {@link SequenceCheck}) and 7.
  */
 final class FactsPass implements HistorySource.Visitor {
     private record BadInput(int proc, Event.Type type, String what, String outcome, long invoked, long done,
@@ -72,8 +73,56 @@ final class FactsPass implements HistorySource.Visitor {
             procs.lastInvokeLine[p] = line;
         }
         if (e.op() instanceof Operation.End end && end.kind() != Operation.EndKind.PREPARE) {
-            int i = txns.findOrAdd(end.gxid());
-            txns.endSent[i] = Math.min(txns.endSent[i], e.time());
+            endSent(end.gxid(), e.time());
+        } else if (e.op() instanceof Operation.EndMulti end) {
+            for (int g : end.gxids()) {
+                endSent(g, e.time());
+            }
+        } else if (e.op() instanceof Operation.SnapshotGet s) {
+            snapshotAsked(s.gxid());
+        } else if (e.op() instanceof Operation.SnapshotMulti s) {
+            for (int g : s.gxids()) {
+                snapshotAsked(g);
+            }
+        }
+    }
+
+    private void endSent(int gxid, long time) {
+        int i = txns.findOrAdd(gxid);
+        txns.endSent[i] = Math.min(txns.endSent[i], time);
+    }
+
+    /**
+     * Invariant 8 needs each transaction's first snapshot, the one whose computation set its xmin
+     * on the GTM. Two requests for it in flight at once leave unknown which came first.
+     */
+    private void snapshotAsked(int gxid) {
+        int i = txns.findOrAdd(gxid);
+        if (txns.firstSnap[i] == TxnFacts.SNAP_NONE) {
+            txns.firstSnap[i] = TxnFacts.SNAP_PENDING;
+        } else if (txns.firstSnap[i] == TxnFacts.SNAP_PENDING) {
+            txns.firstSnap[i] = TxnFacts.SNAP_AMBIGUOUS;
+        }
+    }
+
+    /**
+     * The answer (or lack of one) to a snapshot request naming {@code gxid}: an ok entry gives the
+     * first snapshot; an error did nothing; an unknown outcome may have set the xmin unseen.
+     */
+    private void snapshotAnswered(int gxid, Event.Type type, boolean entryOk, int xmin, long time, long line) {
+        int i = txns.find(gxid);
+        if (i < 0 || txns.firstSnap[i] != TxnFacts.SNAP_PENDING) {
+            return;
+        }
+        if (type == Event.Type.INFO) {
+            txns.firstSnap[i] = TxnFacts.SNAP_AMBIGUOUS;
+        } else if (type == Event.Type.OK && entryOk) {
+            txns.firstSnap[i] = TxnFacts.SNAP_KNOWN;
+            txns.firstXmin[i] = xmin;
+            txns.firstSnapDone[i] = time;
+            txns.firstSnapLine[i] = line;
+        } else {
+            txns.firstSnap[i] = TxnFacts.SNAP_NONE;
         }
     }
 
@@ -106,8 +155,19 @@ final class FactsPass implements HistorySource.Visitor {
             for (int k = 0; k < m.count(); k++) {
                 grant(GxidArithmetic.groupMember(m.firstGxid(), k), false, p, e.time(), line);
             }
-        } else if (op instanceof Operation.SnapshotGet && ok) {
-            lastSnapshotAsked = Math.max(lastSnapshotAsked, invoked);
+        } else if (op instanceof Operation.SnapshotGet s) {
+            if (ok) {
+                lastSnapshotAsked = Math.max(lastSnapshotAsked, invoked);
+            }
+            snapshotAnswered(s.gxid(), e.type(), true, ok ? s.snapshot().xmin() : 0, e.time(), line);
+        } else if (op instanceof Operation.SnapshotMulti s) {
+            if (ok) {
+                lastSnapshotAsked = Math.max(lastSnapshotAsked, invoked);
+            }
+            for (int k = 0; k < s.gxids().size(); k++) {
+                snapshotAnswered(s.gxids().get(k), e.type(), s.entryOk(k), ok ? s.snapshot().xmin() : 0,
+                        e.time(), line);
+            }
         } else if (op instanceof Operation.End end && ok) {
             int i = txns.findOrAdd(end.gxid());
             if (end.kind() == Operation.EndKind.PREPARE) {
@@ -115,10 +175,14 @@ final class FactsPass implements HistorySource.Visitor {
                     txns.prepared[i] = e.time();
                     txns.prepareLine[i] = line;
                 }
-            } else if (txns.endAcked[i] == TxnFacts.NEVER) {
-                txns.endAcked[i] = e.time();
-                txns.endAckLine[i] = line;
-                txns.endAckIsCommit[i] = end.kind() == Operation.EndKind.COMMIT;
+            } else {
+                endAcked(i, end.kind(), e.time(), line);
+            }
+        } else if (op instanceof Operation.EndMulti end && ok) {
+            for (int k = 0; k < end.gxids().size(); k++) {
+                if (end.entryOk(k)) {
+                    endAcked(txns.findOrAdd(end.gxids().get(k)), end.kind(), e.time(), line);
+                }
             }
         } else if (op instanceof Operation.SeqCreate c && e.type() != Event.Type.FAIL) {
             sequences.define(c.key(), ok ? c : null, invoked, ok ? e.time() : TxnFacts.NEVER);
@@ -130,6 +194,14 @@ final class FactsPass implements HistorySource.Visitor {
             }
         } else if (op instanceof Operation.BadInput b) {
             badInputs.add(new BadInput(p, e.type(), b.what(), b.outcome(), invoked, e.time(), invokeLine, line));
+        }
+    }
+
+    private void endAcked(int i, Operation.EndKind kind, long time, long line) {
+        if (txns.endAcked[i] == TxnFacts.NEVER) {
+            txns.endAcked[i] = time;
+            txns.endAckLine[i] = line;
+            txns.endAckIsCommit[i] = kind == Operation.EndKind.COMMIT;
         }
     }
 

@@ -13,13 +13,16 @@ final class Findings {
         "sequences: no repeat within a cycle, within bounds",
         "only the leader answers",
         "bad input harms only its own connection",
+        "recent global xmin never passes an open transaction's first xmin",
     };
-    static final String[] UNITS = {"GXIDs", "begins", "snapshots", "snapshots", "values", "answers", "bad inputs"};
+    static final String[] UNITS = {"GXIDs", "begins", "snapshots", "snapshots", "values", "answers", "bad inputs",
+        "snapshots"};
+    static final int INVARIANTS = TITLES.length;
 
     private final int maxKept;
-    private final long[] checked = new long[8];
-    private final long[] violations = new long[8];
-    private final String[] notChecked = new String[8];
+    private final long[] checked = new long[INVARIANTS + 1];
+    private final long[] violations = new long[INVARIANTS + 1];
+    private final String[] notChecked = new String[INVARIANTS + 1];
     private final List<Violation> kept = new ArrayList<>();
 
     Findings(int maxKept) {
@@ -55,7 +58,7 @@ final class Findings {
 
     CheckResult result(long events) {
         List<InvariantSummary> out = new ArrayList<>();
-        for (int i = 1; i <= 7; i++) {
+        for (int i = 1; i <= INVARIANTS; i++) {
             String why = checked[i] == 0 ? (notChecked[i] != null ? notChecked[i] : "nothing to check") : null;
             out.add(new InvariantSummary(i, TITLES[i - 1], checked[i], UNITS[i - 1], violations[i], why));
         }

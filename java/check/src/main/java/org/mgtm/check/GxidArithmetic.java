@@ -14,22 +14,22 @@ package org.mgtm.check;
  *       three special ids if the sum passes 2^32 - 1 (gtm_proxy's formula).</li>
  * </ul>
  */
-final class GxidArithmetic {
+public final class GxidArithmetic {
     private static final long SPACE = 1L << 32;
     private static final long FIRST_NORMAL = 3;
 
     private GxidArithmetic() {
     }
 
-    static long unsigned(int gxid) {
+    public static long unsigned(int gxid) {
         return gxid & (SPACE - 1);
     }
 
-    static boolean isNormal(int gxid) {
+    public static boolean isNormal(int gxid) {
         return unsigned(gxid) >= FIRST_NORMAL;
     }
 
-    static boolean precedes(int a, int b) {
+    public static boolean precedes(int a, int b) {
         long ua = unsigned(a);
         long ub = unsigned(b);
         if (ua < FIRST_NORMAL || ub < FIRST_NORMAL) {
@@ -39,21 +39,21 @@ final class GxidArithmetic {
         return forward != 0 && forward <= SPACE / 2;
     }
 
-    static boolean follows(int a, int b) {
+    public static boolean follows(int a, int b) {
         return precedes(b, a);
     }
 
-    static boolean followsOrEquals(int a, int b) {
+    public static boolean followsOrEquals(int a, int b) {
         return a == b || precedes(b, a);
     }
 
     /** The GXID of entry {@code index} of a grouped begin whose answer carried {@code first}. */
-    static int groupMember(int first, int index) {
+    public static int groupMember(int first, int index) {
         long sum = unsigned(first) + index;
         return (int) (sum < SPACE ? sum : sum - SPACE + FIRST_NORMAL);
     }
 
-    static String toString(int gxid) {
+    public static String toString(int gxid) {
         return Long.toString(unsigned(gxid));
     }
 }

@@ -18,9 +18,10 @@ import org.mgtm.protocol.Snapshot;
  *
  * Event lines: {@code t} (ns since the start, non-decreasing down the file), {@code p}
  * (process), {@code type} (invoke, ok, fail, info), {@code f} (begin, begin-multi, snapshot,
- * commit, rollback, prepare, seq-create, seq-next, bad-input), the operation's fields (see
- * {@link Operation}: {@code gxid}, {@code vacuum}, {@code n}, {@code xmin}, {@code xmax},
- * {@code rgxmin}, {@code xip}, {@code key}, {@code inc}, {@code min}, {@code max},
+ * snapshot-multi, commit, commit-multi, rollback, rollback-multi, prepare, seq-create, seq-next,
+ * bad-input), the operation's fields (see {@link Operation}: {@code gxid}, {@code gxids},
+ * {@code status}, {@code vacuum}, {@code n}, {@code xmin}, {@code xmax}, {@code rgxmin},
+ * {@code xip}, {@code key}, {@code inc}, {@code min}, {@code max},
  * {@code start}, {@code cycle}, {@code value}, {@code what}, {@code outcome}), and optionally
  * {@code node}, {@code term}, {@code error}. GXIDs are unsigned decimals. Unknown fields are
  * skipped so that later writers can add some; the {@code leader} lines may come anywhere.
@@ -73,18 +74,23 @@ public final class HistoryFormat {
         } else if (op instanceof Operation.SnapshotGet s) {
             gxid(sb, "gxid", s.gxid());
             if (result && s.snapshot() != null) {
-                Snapshot snap = s.snapshot();
-                gxid(sb, "xmin", snap.xmin());
-                gxid(sb, "xmax", snap.xmax());
-                gxid(sb, "rgxmin", snap.recentGlobalXmin());
-                sb.append(",\"xip\":[");
-                for (int i = 0; i < snap.xcnt(); i++) {
-                    sb.append(i == 0 ? "" : ",").append(Integer.toUnsignedString(snap.xipAt(i)));
-                }
-                sb.append(']');
+                snapshot(sb, s.snapshot());
+            }
+        } else if (op instanceof Operation.SnapshotMulti s) {
+            list(sb, "gxids", s.gxids(), true);
+            if (result && s.statuses() != null) {
+                list(sb, "status", s.statuses(), false);
+            }
+            if (result && s.snapshot() != null) {
+                snapshot(sb, s.snapshot());
             }
         } else if (op instanceof Operation.End end) {
             gxid(sb, "gxid", end.gxid());
+        } else if (op instanceof Operation.EndMulti end) {
+            list(sb, "gxids", end.gxids(), true);
+            if (result && end.statuses() != null) {
+                list(sb, "status", end.statuses(), false);
+            }
         } else if (op instanceof Operation.SeqCreate c) {
             sb.append(",\"key\":");
             string(sb, c.key());
@@ -129,6 +135,26 @@ public final class HistoryFormat {
         return sb.append('}').toString();
     }
 
+    private static void snapshot(StringBuilder sb, Snapshot snap) {
+        gxid(sb, "xmin", snap.xmin());
+        gxid(sb, "xmax", snap.xmax());
+        gxid(sb, "rgxmin", snap.recentGlobalXmin());
+        sb.append(",\"xip\":[");
+        for (int i = 0; i < snap.xcnt(); i++) {
+            sb.append(i == 0 ? "" : ",").append(Integer.toUnsignedString(snap.xipAt(i)));
+        }
+        sb.append(']');
+    }
+
+    private static void list(StringBuilder sb, String name, java.util.List<Integer> values, boolean unsigned) {
+        sb.append(",\"").append(name).append("\":[");
+        for (int i = 0; i < values.size(); i++) {
+            int v = values.get(i);
+            sb.append(i == 0 ? "" : ",").append(unsigned ? Integer.toUnsignedString(v) : Integer.toString(v));
+        }
+        sb.append(']');
+    }
+
     private static void gxid(StringBuilder sb, String name, int gxid) {
         sb.append(",\"").append(name).append("\":").append(Integer.toUnsignedString(gxid));
     }
@@ -169,6 +195,8 @@ public final class HistoryFormat {
         int xmax = 0;
         int rgxmin = 0;
         int[] xip = null;
+        int[] gxids = null;
+        int[] status = null;
         String key = null;
         long inc = 0;
         long min = 0;
@@ -197,6 +225,8 @@ public final class HistoryFormat {
                 case "xmax" -> xmax = c.readU32();
                 case "rgxmin" -> rgxmin = c.readU32();
                 case "xip" -> xip = c.readU32Array();
+                case "gxids" -> gxids = c.readU32Array();
+                case "status" -> status = c.readIntArray();
                 case "key" -> key = c.readString();
                 case "inc" -> inc = c.readLong();
                 case "min" -> min = c.readLong();
@@ -244,6 +274,20 @@ public final class HistoryFormat {
                 }
                 yield new Operation.SnapshotGet(gxid, ok ? new Snapshot(xmin, xmax, rgxmin, xip) : null);
             }
+            case "snapshot-multi" -> {
+                if (ok && (xip == null || status == null)) {
+                    throw new IllegalArgumentException("an ok snapshot-multi needs status, xmin, xmax, rgxmin and xip");
+                }
+                yield new Operation.SnapshotMulti(list(need(gxids, "gxids")), ok ? list(status) : null,
+                        ok ? new Snapshot(xmin, xmax, rgxmin, xip) : null);
+            }
+            case "commit-multi", "rollback-multi" -> {
+                if (ok && status == null) {
+                    throw new IllegalArgumentException("an ok " + f + " needs status");
+                }
+                yield new Operation.EndMulti(f.equals("commit-multi") ? Operation.EndKind.COMMIT
+                        : Operation.EndKind.ROLLBACK, list(need(gxids, "gxids")), ok ? list(status) : null);
+            }
             case "commit" -> Operation.commit(gxid);
             case "rollback" -> Operation.rollback(gxid);
             case "prepare" -> Operation.prepare(gxid);
@@ -256,7 +300,11 @@ public final class HistoryFormat {
         return new Line(new Event(t, p, et, op, error, node, term), null);
     }
 
-    private static String need(String v, String name) {
+    private static java.util.List<Integer> list(int[] values) {
+        return java.util.Arrays.stream(values).boxed().toList();
+    }
+
+    private static <T> T need(T v, String name) {
         if (v == null) {
             throw new IllegalArgumentException("no \"" + name + "\"");
         }

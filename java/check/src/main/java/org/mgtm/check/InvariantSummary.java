@@ -3,7 +3,7 @@ package org.mgtm.check;
 /**
  * How one invariant fared.
  *
- * @param invariant  1 to 7
+ * @param invariant  1 to 8
  * @param title      what it says, briefly
  * @param checked    how many things were checked ({@code unit})
  * @param unit       what was counted: GXIDs, begins, snapshots, ...

@@ -161,6 +161,15 @@ final class JsonCursor {
     }
 
     int[] readU32Array() {
+        return readArray(this::readU32);
+    }
+
+    /** An array of signed 32-bit integers (status words). */
+    int[] readIntArray() {
+        return readArray(this::readInt);
+    }
+
+    private int[] readArray(java.util.function.IntSupplier element) {
         expect('[');
         int[] out = new int[8];
         int n = 0;
@@ -174,7 +183,7 @@ final class JsonCursor {
             if (n == out.length) {
                 out = Arrays.copyOf(out, n * 2);
             }
-            out[n++] = readU32();
+            out[n++] = element.getAsInt();
             skipSpace();
             char c = peek();
             i++;
@@ -193,7 +202,7 @@ final class JsonCursor {
         if (c == '"') {
             readString();
         } else if (c == '[') {
-            readU32Array();
+            readArray(() -> (int) readLong()); // any integers: the field's meaning is unknown here
         } else if (c == 't' || c == 'f') {
             readBoolean();
         } else if (!isNull()) {

@@ -1,5 +1,6 @@
 package org.mgtm.check;
 
+import java.util.List;
 import java.util.Objects;
 import org.mgtm.protocol.Snapshot;
 
@@ -59,6 +60,69 @@ public sealed interface Operation {
         public String name() {
             return kind.jsonName;
         }
+    }
+
+    /**
+     * TXN_COMMIT_MULTI or TXN_ROLLBACK_MULTI, gtm_proxy's grouped ends: one operation for the
+     * {@code gxids} of its entries; result: one status per entry, in entry order ({@link #OK} the
+     * transaction ended, anything else: there was no such transaction, so that entry did nothing).
+     * Null until answered.
+     */
+    record EndMulti(EndKind kind, List<Integer> gxids, List<Integer> statuses) implements Operation {
+        public EndMulti {
+            Objects.requireNonNull(kind);
+            if (kind == EndKind.PREPARE) {
+                throw new IllegalArgumentException("there is no grouped prepare");
+            }
+            gxids = entries(gxids);
+            statuses = statuses == null ? null : List.copyOf(statuses);
+            if (statuses != null && statuses.size() != gxids.size()) {
+                throw new IllegalArgumentException(gxids.size() + " entries but " + statuses.size() + " statuses");
+            }
+        }
+
+        public String name() {
+            return kind == EndKind.COMMIT ? "commit-multi" : "rollback-multi";
+        }
+
+        /** Whether entry {@code k} is known to have ended its transaction (ok answer, status OK). */
+        public boolean entryOk(int k) {
+            return statuses != null && statuses.get(k) == OK;
+        }
+    }
+
+    /**
+     * SNAPSHOT_GET_MULTI, gtm_proxy's grouped snapshot: one snapshot shared by the requesters
+     * {@code gxids}; result: a status per entry ({@link #OK}, or the requester was unknown) and the
+     * snapshot. Null until answered.
+     */
+    record SnapshotMulti(List<Integer> gxids, List<Integer> statuses, Snapshot snapshot) implements Operation {
+        public SnapshotMulti {
+            gxids = entries(gxids);
+            statuses = statuses == null ? null : List.copyOf(statuses);
+            if (statuses != null && statuses.size() != gxids.size()) {
+                throw new IllegalArgumentException(gxids.size() + " entries but " + statuses.size() + " statuses");
+            }
+        }
+
+        public String name() {
+            return "snapshot-multi";
+        }
+
+        public boolean entryOk(int k) {
+            return statuses != null && statuses.get(k) == OK;
+        }
+    }
+
+    /** The status of a grouped entry that took effect (spec 6.8, 6.13). */
+    int OK = 0;
+
+    private static List<Integer> entries(List<Integer> gxids) {
+        if (gxids.isEmpty() || gxids.size() > BeginMulti.MAX_MULTI) {
+            throw new IllegalArgumentException("a grouped operation has 1 to " + BeginMulti.MAX_MULTI
+                    + " entries, not " + gxids.size());
+        }
+        return List.copyOf(gxids);
     }
 
     enum EndKind {

@@ -8,7 +8,7 @@ import org.mgtm.protocol.Snapshot;
 
 /**
  * The checker's second pass: a sweep over the events in time order, with the facts of the first
- * pass at hand, for invariants 2, 3, 4 and 6.
+ * pass at hand, for invariants 2, 3, 4, 6 and 8 ({@link XminHoldCheck}).
  *
  * <p>"Before" is strict everywhere a violation depends on it: what an invoke at time t may rely
  * on is what completed at a time before t, and anything sent at or before an answer's time counts
@@ -70,6 +70,7 @@ final class SweepPass implements HistorySource.Visitor {
     /** Transactions the current snapshot wrongly shows finished: it does not count as having seen them end. */
     private int[] wrong = new int[8];
     private int wrongCount;
+    private final XminHoldCheck xminHolds;
     private final MaxBefore granted = new MaxBefore();
     private final MaxBefore committed = new MaxBefore();
     private long firstAck = Long.MAX_VALUE;
@@ -86,6 +87,7 @@ final class SweepPass implements HistorySource.Visitor {
         this.leadership = leadership;
         this.findings = findings;
         this.lastSnapshotAsked = facts.lastSnapshotAsked;
+        this.xminHolds = new XminHoldCheck(txns, procs, findings);
         int n = procs.size;
         invoked = new long[n];
         invokeLine = new long[n];
@@ -109,15 +111,15 @@ final class SweepPass implements HistorySource.Visitor {
             if (op instanceof Operation.Begin || op instanceof Operation.BeginMulti) {
                 maxThen[p] = granted.value(t);
                 maxLineThen[p] = granted.line(t);
-            } else if (op instanceof Operation.SnapshotGet) {
+            } else if (op instanceof Operation.SnapshotGet || op instanceof Operation.SnapshotMulti) {
                 maxThen[p] = committed.value(t);
                 maxLineThen[p] = committed.line(t);
                 ackedThen[p] = firstAck < t;
             } else if (op instanceof Operation.End end && end.kind() != Operation.EndKind.PREPARE) {
-                int i = txns.find(end.gxid());
-                if (i >= 0 && txns.has(i, TxnFacts.RUNNING)) {
-                    running.remove(txns.place[i]);
-                    txns.set(i, TxnFacts.RUNNING, false);
+                endSent(end.gxid());
+            } else if (op instanceof Operation.EndMulti end) {
+                for (int g : end.gxids()) {
+                    endSent(g);
                 }
             }
             return;
@@ -134,6 +136,14 @@ final class SweepPass implements HistorySource.Visitor {
             begun(p, m.firstGxid(), m.count(), t, at);
         } else if (op instanceof Operation.SnapshotGet s) {
             snapshot(p, s.snapshot(), t, at);
+            xminHolds.firstSnapshot(txns.find(s.gxid()), line.place(s.snapshot().xmin()), t, at);
+        } else if (op instanceof Operation.SnapshotMulti s) {
+            snapshot(p, s.snapshot(), t, at);
+            for (int k = 0; k < s.gxids().size(); k++) {
+                if (s.entryOk(k)) {
+                    xminHolds.firstSnapshot(txns.find(s.gxids().get(k)), line.place(s.snapshot().xmin()), t, at);
+                }
+            }
         } else if (op instanceof Operation.End end) {
             firstAck = Math.min(firstAck, t);
             if (end.kind() == Operation.EndKind.COMMIT) {
@@ -144,6 +154,24 @@ final class SweepPass implements HistorySource.Visitor {
                     enter(i, t);
                 }
             }
+        } else if (op instanceof Operation.EndMulti end) {
+            for (int k = 0; k < end.gxids().size(); k++) {
+                if (end.entryOk(k)) {
+                    firstAck = Math.min(firstAck, t);
+                    if (end.kind() == Operation.EndKind.COMMIT) {
+                        committed.offer(t, line.place(end.gxids().get(k)), at);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A commit or rollback naming the transaction was sent: it may have ended from now on. */
+    private void endSent(int gxid) {
+        int i = txns.find(gxid);
+        if (i >= 0 && txns.has(i, TxnFacts.RUNNING)) {
+            running.remove(txns.place[i]);
+            txns.set(i, TxnFacts.RUNNING, false);
         }
     }
 
@@ -252,6 +280,7 @@ final class SweepPass implements HistorySource.Visitor {
             }
         }
         wrongCount = 0;
+        xminHolds.check(s, line.place(s.recentGlobalXmin()), asked, done, invokeLine[p], at);
     }
 
     private boolean wrong(int i) {

@@ -17,6 +17,17 @@ final class TxnFacts {
     static final byte RUNNING = 4;
     /** In the second pass's set of transactions no snapshot has shown finished yet. */
     static final byte UNSEEN = 8;
+    /** In the second pass's set of transactions whose first-snapshot xmin holds back recent global xmin. */
+    static final byte HOLDING = 16;
+
+    /** What is known of a transaction's first snapshot (invariant 8), in {@link #firstSnap}. */
+    static final byte SNAP_NONE = 0;
+    /** A snapshot request naming it is in flight. */
+    static final byte SNAP_PENDING = 1;
+    /** Its first snapshot was answered: {@link #firstXmin}, {@link #firstSnapDone}, {@link #firstSnapLine}. */
+    static final byte SNAP_KNOWN = 2;
+    /** Which snapshot came first, or whether one of unknown outcome set its xmin, cannot be told. */
+    static final byte SNAP_AMBIGUOUS = 3;
 
     private final IntIndex index = new IntIndex(1 << 12);
     int size;
@@ -40,6 +51,10 @@ final class TxnFacts {
     /** Answer time and line of the first snapshot that showed it finished (second pass). */
     long[] seenFinished = new long[1024];
     long[] seenLine = new long[1024];
+    byte[] firstSnap = new byte[1024];
+    int[] firstXmin = new int[1024];
+    long[] firstSnapDone = new long[1024];
+    long[] firstSnapLine = new long[1024];
 
     int find(int g) {
         return index.get(g);
@@ -62,6 +77,7 @@ final class TxnFacts {
         endAcked[i] = NEVER;
         prepared[i] = NEVER;
         seenFinished[i] = NEVER;
+        firstSnapDone[i] = NEVER;
         return i;
     }
 
@@ -89,5 +105,9 @@ final class TxnFacts {
         place = Arrays.copyOf(place, n);
         seenFinished = Arrays.copyOf(seenFinished, n);
         seenLine = Arrays.copyOf(seenLine, n);
+        firstSnap = Arrays.copyOf(firstSnap, n);
+        firstXmin = Arrays.copyOf(firstXmin, n);
+        firstSnapDone = Arrays.copyOf(firstSnapDone, n);
+        firstSnapLine = Arrays.copyOf(firstSnapLine, n);
     }
 }

@@ -61,6 +61,23 @@ class CheckCommandTest {
     }
 
     @Test
+    void recentGlobalXminPassingAnOpenTransactionsFirstXminIsInvariant8() throws Exception {
+        String file = resource("xmin-passed.jsonl");
+        Run r = run(file);
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.out().contains("VIOLATION of invariant 8: snapshot xmin=100 xmax=102 rgxmin=100 xip=[100]: "
+                + "recent global xmin passes xmin 99 of GXID 100"), r.out());
+        assertTrue(r.out().contains(file + ":11: "), "the first snapshot is shown: " + r.out());
+        assertTrue(r.out().contains("invariant 8 (recent global xmin never passes an open transaction's first xmin): "
+                + "checked 1 snapshots, violations 1"), r.out());
+
+        Run held = run(resource("xmin-held.jsonl"));
+        assertEquals(0, held.status(), held.out());
+        assertTrue(held.out().contains("invariant 8 (recent global xmin never passes an open transaction's first xmin): "
+                + "checked 1 snapshots, violations 0"), held.out());
+    }
+
+    @Test
     void unreadableHistoryExitsTwo() throws Exception {
         Run r = run(resource("malformed.jsonl"));
         assertEquals(2, r.status());

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mgtm.check.Histories.assertViolations;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mgtm.protocol.Snapshot;
 
 /**
  * Histories that hold, many of them at the edge: concurrency windows, equal time stamps, unknown
@@ -134,13 +136,15 @@ class CheckerValidHistoryTest {
 
     @Test
     void gxidsAcrossTheWrap() {
-        CheckResult r = assertViolations(new Histories()
+        Histories h = new Histories()
                 .begin(0, 0, 10, 0xFFFF_FFFE).commit(0, 11, 20, 0xFFFF_FFFE)
                 .begin(0, 21, 30, 0xFFFF_FFFF)
                 .begin(1, 31, 40, 3)
                 .snapshot(1, 41, 50, 3, 0xFFFF_FFFF, 0xFFFF_FFFF)
-                .commit(0, 51, 60, 0xFFFF_FFFF)
-                .snapshot(1, 61, 70, 3, 3, 3)
+                .commit(0, 51, 60, 0xFFFF_FFFF);
+        // 3's first snapshot set its xmin to 0xFFFFFFFF: recent global xmin stays there while 3 runs (inv 8).
+        h.snapshotRg(1, 61, 70, 3, 0xFFFF_FFFF, 3, 3);
+        CheckResult r = assertViolations(h
                 .commit(1, 71, 80, 3)
                 .begin(2, 81, 90, 4)
                 .snapshot(2, 91, 100, 4, 4, 4)
@@ -219,10 +223,86 @@ class CheckerValidHistoryTest {
         assertEquals(2, r.invariant(7).checked());
     }
 
+    // ---- invariant 8: what cannot be told is not reported
+
+    /** 100's first snapshot sets its xmin to 99; a later snapshot's recent global xmin is 100. */
+    private static Histories firstXmin99(long laterAsked, long laterDone) {
+        return new Histories()
+                .begin(2, 0, 5, 99).begin(0, 6, 10, 100).begin(1, 7, 11, 101).commit(1, 12, 15, 101)
+                .snapshotRg(0, 20, 30, 100, 99, 99, 102, 99, 100)
+                .commit(2, 31, 35, 99)
+                .snapshotRg(3, laterAsked, laterDone, 0, 100, 100, 102, 100);
+    }
+
+    @Test
+    void inv8TransactionWhoseCommitWasSentMayHaveEnded() {
+        CheckResult r = assertViolations(firstXmin99(40, 50).commit(0, 45, 55, 100).build());
+        assertFalse(r.invariant(8).wasChecked(), r.invariant(8).line());
+    }
+
+    @Test
+    void inv8TransactionWhoseSessionWasNotSeenAliveMayHaveEnded() {
+        // Process 0 answers nothing after the later snapshot: its connection may have closed.
+        assertViolations(firstXmin99(40, 50).build());
+    }
+
+    @Test
+    void inv8FirstSnapshotAnsweredAfterTheLaterOneWasAskedDoesNotCount() {
+        assertViolations(firstXmin99(29, 50).commit(0, 60, 70, 100).build());
+    }
+
+    @Test
+    void inv8VacuumTransactionsHoldNothing() {
+        Histories h = new Histories().begin(2, 0, 5, 99).begin(1, 7, 11, 101).commit(1, 12, 15, 101);
+        h.builder().op(0, 6, 10, new Operation.Begin(0, true), new Operation.Begin(100, true));
+        h.snapshotRg(0, 20, 30, 100, 99, 99, 102, 99)
+                .commit(2, 31, 35, 99)
+                .snapshotRg(3, 40, 50, 0, 102, 102, 102)
+                .commit(0, 60, 70, 100);
+        assertViolations(h.build());
+    }
+
+    @Test
+    void inv8SnapshotOfUnknownOutcomeMayHaveSetALowerXmin() {
+        // Another session asked a snapshot for 100 first and lost the answer: 100's xmin may come from it.
+        Histories h = new Histories()
+                .begin(2, 0, 5, 99).begin(0, 6, 10, 100).begin(1, 7, 11, 101).commit(1, 12, 15, 101)
+                .lost(4, 16, 18, Operation.snapshot(100))
+                .snapshotRg(0, 20, 30, 100, 99, 99, 102, 99, 100)
+                .commit(2, 31, 35, 99)
+                .snapshotRg(3, 40, 50, 0, 100, 100, 102, 100)
+                .commit(0, 60, 70, 100);
+        CheckResult r = assertViolations(h.build());
+        assertFalse(r.invariant(8).wasChecked(), r.invariant(8).line());
+    }
+
+    @Test
+    void inv8HeldBackXminIsCountedAsChecked() {
+        CheckResult r = assertViolations(new Histories()
+                .begin(2, 0, 5, 99).begin(0, 6, 10, 100).begin(1, 7, 11, 101).commit(1, 12, 15, 101)
+                .snapshotRg(0, 20, 30, 100, 99, 99, 102, 99, 100)
+                .commit(2, 31, 35, 99)
+                .snapshotRg(3, 40, 50, 0, 99, 100, 102, 100)
+                .commit(0, 60, 70, 100)
+                .snapshotRg(3, 80, 90, 0, 102, 102, 102).build());
+        assertEquals(1, r.invariant(8).checked(), "only the snapshot while 100 was open");
+    }
+
+    @Test
+    void groupedCommitAndSnapshotRun() {
+        CheckResult r = assertViolations(new Histories()
+                .begin(0, 0, 10, 100).begin(1, 1, 11, 101)
+                .snapshotMulti(2, 20, 30, List.of(100, 101), 100, 100, 100)
+                .commitMulti(2, 40, 50, List.of(100, 101))
+                .begin(3, 60, 70, 102).snapshotMulti(2, 80, 90, List.of(102), 102, 102, 102).build());
+        assertEquals(2, r.invariant(3).checked());
+        assertEquals(1, r.invariant(4).checked());
+    }
+
     @Test
     void emptyHistoryChecksNothing() {
         CheckResult r = assertViolations(History.builder().build());
-        for (int i = 1; i <= 7; i++) {
+        for (int i = 1; i <= 8; i++) {
             assertFalse(r.invariant(i).wasChecked(), "invariant " + i);
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mgtm.check.Histories.assertViolations;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mgtm.protocol.Snapshot;
 
@@ -139,6 +140,58 @@ class CheckerViolationTest {
                 .begin(0, 0, 10, 100).lost(0, 20, 30, Operation.commit(100))
                 .snapshot(1, 40, 50, 0, 101, 101)
                 .snapshot(2, 60, 70, 0, 100, 101, 100).build(), 0, 0, 0, 1);
+    }
+
+    @Test
+    void inv4GroupedCommitAcknowledgedThenListed() {
+        Histories h = new Histories().begin(0, 0, 10, 100).begin(1, 1, 11, 101)
+                .commitMulti(2, 20, 30, List.of(100, 101))
+                .begin(3, 40, 50, 102).snapshot(3, 60, 70, 102, 101, 103, 101, 102);
+        CheckResult r = assertViolations(h.build(), 0, 0, 0, 1);
+        assertTrue(r.violationsOf(4).get(0).message().contains("GXID 101"), r.violationsOf(4).toString());
+    }
+
+    // ---- 8: recent global xmin never passes an open transaction's first xmin
+
+    /**
+     * 99 runs when 100 takes its first snapshot, so 100's xmin is 99. Once 99 has committed, a later
+     * snapshot may raise xmin to 100, but recent global xmin must stay at 99 while 100 is open.
+     */
+    private static Histories xminSetBy99ThenPassed(int rgxminOfLaterSnapshot) {
+        return new Histories()
+                .begin(2, 0, 5, 99).begin(0, 6, 10, 100).begin(1, 7, 11, 101).commit(1, 12, 15, 101)
+                .snapshotRg(0, 20, 30, 100, 99, 99, 102, 99, 100)
+                .commit(2, 31, 35, 99)
+                .snapshotRg(0, 40, 50, 100, rgxminOfLaterSnapshot, 100, 102, 100)
+                .commit(0, 60, 70, 100);
+    }
+
+    @Test
+    void inv8RecentGlobalXminPassesTheFirstXminOfAnOpenTransaction() {
+        CheckResult r = assertViolations(xminSetBy99ThenPassed(100).build(), 0, 0, 0, 0, 0, 0, 0, 1);
+        assertEquals(1, r.invariant(8).checked());
+        assertTrue(r.violationsOf(8).get(0).message().contains("passes xmin 99 of GXID 100"),
+                r.violationsOf(8).toString());
+        assertEquals(4, r.violationsOf(8).get(0).lines().size(),
+                "snapshot invoke and answer, the first snapshot, proof of life");
+        // The same history with the xmin held back is valid: the check can fail and pass.
+        assertViolations(xminSetBy99ThenPassed(99).build());
+    }
+
+    @Test
+    void inv8PassedThroughGroupedSnapshots() {
+        // gtm_proxy's grouped snapshots: 100 and 101 both get their xmin (98) from the first one.
+        Histories h = new Histories()
+                .begin(3, 0, 5, 98).begin(0, 6, 10, 100).begin(1, 7, 11, 101).begin(4, 8, 12, 99)
+                .commit(4, 13, 14, 99)
+                .snapshotMulti(2, 20, 30, List.of(100, 101), 98, 98, 100, 98)
+                .commit(3, 31, 35, 98)
+                .commit(0, 36, 37, 100)
+                .snapshotMulti(2, 40, 50, List.of(101), 100, 101, 101)
+                .commit(1, 60, 70, 101);
+        CheckResult r = assertViolations(h.build(), 0, 0, 0, 0, 0, 0, 0, 1);
+        assertTrue(r.violationsOf(8).get(0).message().contains("passes xmin 98 of GXID 101"),
+                r.violationsOf(8).toString());
     }
 
     // ---- 5: sequences

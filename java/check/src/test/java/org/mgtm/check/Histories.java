@@ -20,6 +20,30 @@ final class Histories {
         return this;
     }
 
+    /** A snapshot whose recent global xmin differs from its xmin (invariant 8). */
+    Histories snapshotRg(int p, long invoked, long done, int gxid, int rgxmin, int xmin, int xmax, int... xip) {
+        b.op(p, invoked, done, Operation.snapshot(gxid),
+                Operation.snapshot(gxid, new Snapshot(xmin, xmax, rgxmin, xip)));
+        return this;
+    }
+
+    /** A grouped snapshot whose entries all succeed. */
+    Histories snapshotMulti(int p, long invoked, long done, List<Integer> gxids, int rgxmin, int xmin, int xmax,
+                            int... xip) {
+        List<Integer> ok = gxids.stream().map(g -> Operation.OK).toList();
+        b.op(p, invoked, done, new Operation.SnapshotMulti(gxids, null, null),
+                new Operation.SnapshotMulti(gxids, ok, new Snapshot(xmin, xmax, rgxmin, xip)));
+        return this;
+    }
+
+    /** A grouped commit whose entries all succeed. */
+    Histories commitMulti(int p, long invoked, long done, List<Integer> gxids) {
+        List<Integer> ok = gxids.stream().map(g -> Operation.OK).toList();
+        b.op(p, invoked, done, new Operation.EndMulti(Operation.EndKind.COMMIT, gxids, null),
+                new Operation.EndMulti(Operation.EndKind.COMMIT, gxids, ok));
+        return this;
+    }
+
     Histories commit(int p, long invoked, long done, int gxid) {
         b.op(p, invoked, done, Operation.commit(gxid), Operation.commit(gxid));
         return this;
@@ -90,11 +114,11 @@ final class Histories {
     static CheckResult assertViolations(History h, long... counts) {
         CheckResult r = Checker.checkHistory(h);
         List<Long> got = new ArrayList<>();
-        for (int i = 1; i <= 7; i++) {
+        for (int i = 1; i <= 8; i++) {
             got.add(r.invariant(i).violations());
         }
         List<Long> want = new ArrayList<>();
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 8; i++) {
             want.add(i < counts.length ? counts[i] : 0L);
         }
         assertEquals(want, got, () -> describe(r));

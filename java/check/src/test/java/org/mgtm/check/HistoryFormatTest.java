@@ -38,6 +38,13 @@ class HistoryFormatTest {
                 .invoke(2, 18, Operation.seqNext("k")).fail(2, 19, Operation.seqNext("k"), null)
                 .invoke(3, 20, Operation.badInput("frame of 2^31 bytes"))
                 .ok(3, 21, Operation.badInput("frame of 2^31 bytes", Operation.OUTCOME_CLOSED))
+                .invoke(5, 21, new Operation.SnapshotMulti(List.of(7, 0xFFFF_FFFF), null, null))
+                .ok(5, 21, new Operation.SnapshotMulti(List.of(7, 0xFFFF_FFFF), List.of(0, -1),
+                        new Snapshot(5, 8, 4, new int[]{5, 7})))
+                .invoke(5, 21, new Operation.EndMulti(Operation.EndKind.ROLLBACK, List.of(7), null))
+                .fail(5, 21, new Operation.EndMulti(Operation.EndKind.ROLLBACK, List.of(7), null), "ERROR: no")
+                .invoke(6, 21, new Operation.EndMulti(Operation.EndKind.COMMIT, List.of(7, 8), null))
+                .ok(6, 21, new Operation.EndMulti(Operation.EndKind.COMMIT, List.of(7, 8), List.of(0, -1)))
                 .invoke(4, 22, new Operation.Begin(0, true)).ok(4, Long.MAX_VALUE, new Operation.Begin(9, true))
                 .leader("mgtm1", 7, 0, 100)
                 .leader("mgtm2", 8, 100, Long.MAX_VALUE)

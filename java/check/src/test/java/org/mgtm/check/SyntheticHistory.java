@@ -9,7 +9,8 @@ import org.mgtm.protocol.Snapshot;
 /**
  * Writes a long, valid, bench-shaped history without a server: clients loop begin, k snapshots,
  * commit, interleaved at random; a model GTM applies each operation at its answer, computing
- * snapshots as spec 9.5 does. Now and then a connection is lost: the operation's outcome is
+ * snapshots as spec 9.5 does (a transaction's first snapshot sets its xmin, and the least xmin of
+ * the running transactions is the recent global xmin). Now and then a connection is lost: the operation's outcome is
  * unknown, the model rolls back the session's transaction, and the client goes on as a new process.
  */
 final class SyntheticHistory {
@@ -22,6 +23,10 @@ final class SyntheticHistory {
         int[] step = new int[clients];       // 0 begin, 1..k snapshots, k+1 commit
         boolean[] inFlight = new boolean[clients];
         int[] gxid = new int[clients];
+        // The xmin each client's transaction got from its first snapshot (spec 9.5), as a multiset.
+        boolean[] holds = new boolean[clients];
+        int[] heldXmin = new int[clients];
+        java.util.TreeMap<Integer, Integer> held = new java.util.TreeMap<>();
         int nextProcess = 0;
         for (int c = 0; c < clients; c++) {
             process[c] = nextProcess++;
@@ -48,6 +53,7 @@ final class SyntheticHistory {
                 if (random.nextInt(5000) == 0) {
                     // Lost: the model may or may not have applied it; either way the session's transaction ends.
                     w.write(new Event(t, process[c], Event.Type.INFO, op, "connection lost", null, Event.NO_TERM));
+                    release(held, holds, heldXmin, c);
                     if (step[c] > 0 && running.remove(gxid[c])) {
                         latestCompleted = Math.max(latestCompleted, gxid[c]);
                     } else if (step[c] == 0 && random.nextBoolean()) {
@@ -66,9 +72,16 @@ final class SyntheticHistory {
                     int xmax = latestCompleted + 1;
                     int[] xip = running.headSet(xmax).stream().mapToInt(Integer::intValue).toArray();
                     int xmin = xip.length == 0 ? xmax : xip[0];
-                    result = Operation.snapshot(gxid[c], new Snapshot(xmin, xmax, xmin, xip));
+                    int rgxmin = held.isEmpty() ? xmin : Math.min(xmin, held.firstKey());
+                    result = Operation.snapshot(gxid[c], new Snapshot(xmin, xmax, rgxmin, xip));
+                    if (!holds[c]) {
+                        holds[c] = true;
+                        heldXmin[c] = xmin;
+                        held.merge(xmin, 1, Integer::sum);
+                    }
                 } else {
                     running.remove(gxid[c]);
+                    release(held, holds, heldXmin, c);
                     latestCompleted = Math.max(latestCompleted, gxid[c]);
                     result = op;
                 }
@@ -77,5 +90,12 @@ final class SyntheticHistory {
             }
         }
         return written;
+    }
+
+    private static void release(java.util.TreeMap<Integer, Integer> held, boolean[] holds, int[] heldXmin, int c) {
+        if (holds[c]) {
+            holds[c] = false;
+            held.merge(heldXmin[c], -1, (a, b) -> a + b == 0 ? null : a + b);
+        }
     }
 }

@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  * {@code mgtm chaos SCHEDULE} (bin/mgtm-chaos): runs a replica group and two mgtm_proxy processes on
  * loopback under bench load through both proxies, recording a history per proxy, while it applies the
  * schedule's faults (kill -9, SIGSTOP/SIGCONT, iptables partitions, full restarts). Then it heals
- * everything, checks both histories (invariants 1-7, and no GXID granted twice across both), and writes
+ * everything, checks both histories (invariants 1-8, and no GXID granted twice across both), and writes
  * a text report and a PNG timeline. Exit status 0: no violation and the cluster recovered; 1: a
  * violation (or no recovery); 2: the run could not be carried out. See docs/chaos.md.
  */

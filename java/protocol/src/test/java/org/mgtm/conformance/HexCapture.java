@@ -21,8 +21,8 @@ import java.util.stream.Stream;
  */
 public final class HexCapture {
 
-    /** Where the capture set lives unless {@code mgtm.conformance.dir} says otherwise (relative to java/). */
-    public static final String DEFAULT_DIR = "../../shared/conformance/xc-0.9.2";
+    /** Where the capture set lives unless {@code mgtm.conformance.dir} says otherwise (relative to java/<module>/). */
+    public static final String DEFAULT_DIR = "../../../shared/conformance/xc-0.9.2";
     public static final String DIR_PROPERTY = "mgtm.conformance.dir";
 
     /** proxy->gtm connections ({@code *proxyN-gtm*}) use proxy framing in both directions. */

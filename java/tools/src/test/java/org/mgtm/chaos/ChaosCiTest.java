@@ -41,7 +41,7 @@ class ChaosCiTest {
         Path dir = Path.of("target", "chaos-ci");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(new TeeStream(bytes, System.out), true, StandardCharsets.UTF_8);
-        int rc = new CommandLine(new ChaosCommand(out)).execute("../benchmarks/chaos/ci.schedule", "--dir",
+        int rc = new CommandLine(new ChaosCommand(out)).execute("../../benchmarks/chaos/ci.schedule", "--dir",
                 dir.toString(), "--port", Integer.toString(xc), "--internal-port", Integer.toString(internal),
                 "--raft-port", Integer.toString(raft), "-c", "8");
         String text = bytes.toString(StandardCharsets.UTF_8);

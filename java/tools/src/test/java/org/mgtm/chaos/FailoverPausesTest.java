@@ -209,7 +209,7 @@ class FailoverPausesTest {
 
     @Test
     void theShippedScheduleHasTwentyLeaderKillsWithWindowsApart() throws Exception {
-        FaultSchedule s = FaultSchedule.read(Path.of("../benchmarks/chaos/failover-20.schedule"));
+        FaultSchedule s = FaultSchedule.read(Path.of("../../benchmarks/chaos/failover-20.schedule"));
         List<FaultSchedule.Fault> f = s.faults();
         assertEquals(20, f.size());
         assertTrue(f.stream().allMatch(x -> x.kind() == FaultSchedule.Kind.KILL_LEADER));

@@ -56,11 +56,11 @@ class FaultScheduleTest {
 
     @Test
     void theShippedSchedulesHaveWhatTheyPromise() throws Exception {
-        FaultSchedule ci = FaultSchedule.read(Path.of("../benchmarks/chaos/ci.schedule"));
+        FaultSchedule ci = FaultSchedule.read(Path.of("../../benchmarks/chaos/ci.schedule"));
         assertTrue(ci.faults().stream().filter(f -> f.kind() == FaultSchedule.Kind.KILL_LEADER).count() >= 3);
         assertTrue(ci.faults().stream().anyMatch(f -> f.kind().isPartition()));
         assertTrue(ci.faults().stream().anyMatch(f -> f.kind() == FaultSchedule.Kind.RESTART_ALL));
-        FaultSchedule longRun = FaultSchedule.read(Path.of("../benchmarks/chaos/long.schedule"));
+        FaultSchedule longRun = FaultSchedule.read(Path.of("../../benchmarks/chaos/long.schedule"));
         assertEquals(100, longRun.faults().stream().filter(f -> f.kind() == FaultSchedule.Kind.KILL_LEADER).count());
         assertEquals(50, longRun.faults().stream().filter(f -> f.kind().isPartition()).count());
         assertEquals(20, longRun.faults().stream().filter(f -> f.kind() == FaultSchedule.Kind.RESTART_ALL).count());

@@ -83,9 +83,15 @@ public final class DemoCommand implements Callable<Integer> {
         String classPath = jar != null ? jar.toAbsolutePath().toString() : ChaosCommand.defaultClassPath();
         if (pgxcHome != null && !pgxcHome.toString().isEmpty()) {
             String user = pgxcUser != null ? pgxcUser : XcInstallation.defaultUser();
-            return new XcDemo(new XcInstallation(pgxcHome, user), new XcDemo.Settings(classPath, replicaHosts,
-                    nodeHosts, labDir, dir != null ? dir : Path.of("run/demo-xc"), scale, clientsPerProxy, seconds,
-                    killAt)).run();
+            try {
+                return new XcDemo(new XcInstallation(pgxcHome, user), new XcDemo.Settings(classPath, replicaHosts,
+                        nodeHosts, labDir, dir != null ? dir : Path.of("run/demo-xc"), scale, clientsPerProxy, seconds,
+                        killAt)).run();
+            } catch (java.io.IOException | IllegalStateException e) {
+                // what failed and where its log is: a stack trace would only hide it
+                System.err.println("mgtm demo: " + e.getMessage());
+                return 1;
+            }
         }
         Path runDir = dir != null ? dir : Path.of("run/demo");
         deleteTree(runDir);

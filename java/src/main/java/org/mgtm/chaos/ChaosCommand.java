@@ -314,7 +314,7 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     /** The class path the child JVMs run: the test class path under surefire, else this JVM's (made absolute). */
-    static String defaultClassPath() {
+    public static String defaultClassPath() {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> parts = new ArrayList<>();
         for (String p : cp.split(java.io.File.pathSeparator)) {

@@ -1,12 +1,10 @@
 package org.mgtm.lab;
 
-import io.netty.channel.EventLoopGroup;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,10 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.mgtm.bench.BenchResult;
 import org.mgtm.bench.BenchRun;
 import org.mgtm.bench.BenchSettings;
+import org.mgtm.chaos.ChaosCommand;
 import org.mgtm.protocol.WireFormat;
-import org.mgtm.replication.GroupStatus;
-import org.mgtm.replication.RaftSettings;
-import org.mgtm.server.Transport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,17 +25,14 @@ import picocli.CommandLine.Option;
  * {@code mgtm demo} (bin/mgtm-demo): the local lab's failover demo. Starts 3 replicas on
  * 127.0.0.11-13 and 2 mgtm_proxy processes on 127.0.0.31-32, runs the pgbench-shaped load through both
  * proxies with a live line per second, kills the leader with SIGKILL, and reports the failover pause,
- * the totals, whether any backend saw an error, and a PNG chart. Stops everything it started.
+ * the totals, whether any backend saw an error, and a PNG chart. Stops everything it started. With
+ * {@code --pgxc-home} (or PGXC_HOME) the same on a real Postgres-XC 0.9.2 cluster: {@link XcDemo}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Failover demo on loopback: 3 mgtm replicas, 2 mgtm_proxy, load through both, kill the leader.")
+        description = {"Failover demo on loopback: 3 mgtm replicas, 2 mgtm_proxy, load through both, kill the leader.",
+                "With --pgxc-home (or PGXC_HOME): a real Postgres-XC 0.9.2 datanode and coordinator on each node, "
+                        + "pgbench through both coordinators."})
 public final class DemoCommand implements Callable<Integer> {
-    private static final String SECRET = "mgtm-demo-secret";
-    private static final int RAFT_PORT = 7800;
-    private static final int CLIENT_PORT = 6666;
-    private static final int INTERNAL_PORT = 6680;
-    private static final List<String> REPLICA_HOSTS = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
-    private static final List<String> PROXY_HOSTS = List.of("127.0.0.31", "127.0.0.32");
     private static final long SAMPLE_MILLIS = 100;
 
     @Option(names = {"-T", "--duration"}, defaultValue = "30", description = "Seconds of load (default: ${DEFAULT-VALUE}).")
@@ -49,68 +42,76 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Seconds into the load at which the leader is killed; several: 10,20 (default: ${DEFAULT-VALUE}).")
     List<Integer> killAt;
 
-    @Option(names = {"-c", "--clients"}, defaultValue = "16", description = "Backends per proxy (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-c", "--clients"}, defaultValue = "16",
+            description = "Backends per proxy; with --pgxc-home pgbench clients per coordinator (default: ${DEFAULT-VALUE}).")
     int clientsPerProxy;
 
-    @Option(names = "--dir", defaultValue = "run/demo", description = "Where logs, data, CSV and chart go.")
+    @Option(names = "--dir", description = "Where logs, CSV and chart go; emptied first (default: run/demo, "
+            + "with --pgxc-home run/demo-xc).")
     Path dir;
 
-    @Option(names = "--jar", description = "The mgtm jar to start the processes from (default: this one).")
+    @Option(names = "--replica-hosts", split = ",", defaultValue = "127.0.0.11,127.0.0.12,127.0.0.13",
+            description = "The mgtm replicas' addresses (default: ${DEFAULT-VALUE}).")
+    List<String> replicaHosts;
+
+    @Option(names = "--node-hosts", split = ",", defaultValue = "127.0.0.31,127.0.0.32",
+            description = "The XC nodes' addresses: an mgtm_proxy on each, with --pgxc-home also an XC datanode and "
+                    + "coordinator (default: ${DEFAULT-VALUE}).")
+    List<String> nodeHosts;
+
+    @Option(names = "--pgxc-home", defaultValue = "${env:PGXC_HOME}",
+            description = "An existing Postgres-XC 0.9.2 installation: run the demo on real XC (default: $PGXC_HOME).")
+    Path pgxcHome;
+
+    @Option(names = "--pgxc-user", description = "The user XC runs as (default: postgres when root, else the current user).")
+    String pgxcUser;
+
+    @Option(names = {"-s", "--scale"}, defaultValue = "10",
+            description = "pgbench scale of the XC lab's database (default: ${DEFAULT-VALUE}).")
+    int scale;
+
+    @Option(names = "--lab-dir", defaultValue = "run/xc-lab",
+            description = "The XC lab: data directories and mgtm's data, created on first use and kept "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path labDir;
+
+    @Option(names = "--jar", description = "The mgtm jar to start the processes from (default: this one's class path).")
     Path jar;
 
     @Override
     public Integer call() throws Exception {
-        Path jarPath = jar != null ? jar : Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        deleteTree(dir);
-        Files.createDirectories(dir);
-        List<RaftSettings.Member> members = new ArrayList<>();
-        for (int i = 0; i < REPLICA_HOSTS.size(); i++) {
-            members.add(new RaftSettings.Member("mgtm" + (i + 1), REPLICA_HOSTS.get(i), RAFT_PORT));
+        String classPath = jar != null ? jar.toAbsolutePath().toString() : ChaosCommand.defaultClassPath();
+        if (pgxcHome != null && !pgxcHome.toString().isEmpty()) {
+            String user = pgxcUser != null ? pgxcUser : XcInstallation.defaultUser();
+            try {
+                return new XcDemo(new XcInstallation(pgxcHome, user), new XcDemo.Settings(classPath, replicaHosts,
+                        nodeHosts, labDir, dir != null ? dir : Path.of("run/demo-xc"), scale, clientsPerProxy, seconds,
+                        killAt)).run();
+            } catch (java.io.IOException | IllegalStateException e) {
+                // what failed and where its log is: a stack trace would only hide it
+                System.err.println("mgtm demo: " + e.getMessage());
+                return 1;
+            }
         }
-        String memberSpec = String.join(",", members.stream().map(RaftSettings.Member::toString).toList());
-        Map<String, LabProcess> replicas = new LinkedHashMap<>();
-        List<LabProcess> proxies = new ArrayList<>();
-        EventLoopGroup statusGroup = Transport.newGroup(1, "demo-status");
-        try {
-            System.out.println("== starting 3 mgtm replicas on " + String.join(", ", REPLICA_HOSTS));
-            for (RaftSettings.Member m : members) {
-                replicas.put(m.id(), LabProcess.start(m.id(), jarPath, dir.resolve(m.id() + ".log"), List.of("replica",
-                        "--member-id", m.id(), "--members", memberSpec, "-D", dir.resolve(m.id()).toString(),
-                        "--secret", SECRET, "-x", "1000", "-p", Integer.toString(CLIENT_PORT),
-                        "--internal-port", Integer.toString(INTERNAL_PORT)), 60_000));
-            }
-            String leader = awaitLeader(statusGroup, members, 30_000);
-            System.out.println("   leader: " + leader);
-            System.out.println("== starting 2 mgtm_proxy on " + String.join(", ", PROXY_HOSTS));
-            for (int i = 0; i < PROXY_HOSTS.size(); i++) {
-                String name = "proxy" + (i + 1);
-                proxies.add(LabProcess.start(name, jarPath, dir.resolve(name + ".log"), List.of("proxy",
-                        "-h", PROXY_HOSTS.get(i), "-p", Integer.toString(CLIENT_PORT), "--members", memberSpec,
-                        "--internal-port", Integer.toString(INTERNAL_PORT), "--secret", SECRET), 30_000));
-            }
-            return runLoad(statusGroup, members, replicas);
+        Path runDir = dir != null ? dir : Path.of("run/demo");
+        deleteTree(runDir);
+        Files.createDirectories(runDir);
+        try (LabCluster cluster = LabCluster.start(classPath, replicaHosts, nodeHosts, runDir, runDir, 1000)) {
+            return runLoad(cluster, runDir);
         } finally {
-            for (LabProcess p : proxies) {
-                p.close();
-            }
-            for (LabProcess p : replicas.values()) {
-                p.close();
-            }
-            statusGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            System.out.println("== stopped everything the demo started; logs in " + dir);
+            System.out.println("== stopped everything the demo started; logs in " + runDir);
         }
     }
 
-    private int runLoad(EventLoopGroup statusGroup, List<RaftSettings.Member> members, Map<String, LabProcess> replicas)
-            throws Exception {
+    private int runLoad(LabCluster cluster, Path runDir) throws Exception {
         System.out.printf(Locale.ROOT, "== load: %d backends on each proxy, %d s; killing the leader at %s s%n",
                 clientsPerProxy, seconds, killAt);
         List<BenchRun> runs = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(PROXY_HOSTS.size());
+        ExecutorService pool = Executors.newFixedThreadPool(nodeHosts.size());
         List<Future<BenchResult>> results = new ArrayList<>();
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        for (String host : PROXY_HOSTS) {
-            BenchRun run = new BenchRun(new BenchSettings(new InetSocketAddress(host, CLIENT_PORT), clientsPerProxy,
+        for (String host : nodeHosts) {
+            BenchRun run = new BenchRun(new BenchSettings(new InetSocketAddress(host, LabCluster.CLIENT_PORT), clientsPerProxy,
                     seconds, 5, false, 1, WireFormat.DEFAULT, false), quiet);
             runs.add(run);
             results.add(pool.submit(run::run));
@@ -119,7 +120,6 @@ public final class DemoCommand implements Callable<Integer> {
         List<double[]> perSecond = new ArrayList<>();
         List<Double> kills = new ArrayList<>();
         List<Long> completions = new ArrayList<>();  // total completed at each sample
-        String leader = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 300);
         long lastSecondTotal = 0;
         int nextKill = 0;
         for (int sample = 1; sample <= seconds * 1000 / SAMPLE_MILLIS; sample++) {
@@ -132,17 +132,16 @@ public final class DemoCommand implements Callable<Integer> {
             double at = sample * SAMPLE_MILLIS / 1000.0;
             if (nextKill < killAt.size() && at >= killAt.get(nextKill)) {
                 nextKill++;
-                String victim = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 300);
-                if (victim != null && replicas.get(victim).isAlive()) {
-                    replicas.get(victim).kill9();
+                LabProcess victim = cluster.killLeader();
+                if (victim != null) {
                     kills.add(at);
-                    System.out.printf(Locale.ROOT, "   %5.1f s  kill -9 of the leader %s%n", at, replicas.get(victim));
+                    System.out.printf(Locale.ROOT, "   %5.1f s  kill -9 of the leader %s%n", at, victim);
                 }
             }
             if (sample % (1000 / SAMPLE_MILLIS) == 0) {
                 long total = completions.get(completions.size() - 1);
                 long errors = runs.stream().mapToLong(BenchRun::failedTransactions).sum();
-                leader = GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, 200);
+                String leader = cluster.leader(200);
                 perSecond.add(new double[] {at, total - lastSecondTotal});
                 System.out.printf(Locale.ROOT, "   %3.0f s  %7d tps  errors %d  leader %s%n", at, total - lastSecondTotal,
                         errors, leader == null ? "(none)" : leader);
@@ -158,10 +157,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
         pool.shutdown();
         double pause = longestPauseAfter(completions, kills);
-        Path png = dir.resolve("demo-timeline.png");
-        FailoverChart.write(png, perSecond, kills, "mgtm failover demo: 3 replicas, 2 proxies, "
-                + (2 * clientsPerProxy) + " backends");
-        writeCsv(dir.resolve("demo-timeline.csv"), perSecond);
+        Path png = runDir.resolve("demo-timeline.png");
+        FailoverChart.write(png, Map.of("transactions/s (both proxies)", perSecond), kills, "mgtm failover demo: "
+                + replicaHosts.size() + " replicas, " + nodeHosts.size() + " proxies, "
+                + (nodeHosts.size() * clientsPerProxy) + " backends");
+        writeCsv(runDir.resolve("demo-timeline.csv"), perSecond);
         System.out.println("== result");
         System.out.printf(Locale.ROOT, "   transactions: %d (%.0f tps on average), backend errors: %d%n", transactions,
                 transactions / (double) seconds, errors);
@@ -191,19 +191,6 @@ public final class DemoCommand implements Callable<Integer> {
         return longest * SAMPLE_MILLIS / 1000.0;
     }
 
-    private static String awaitLeader(EventLoopGroup group, List<RaftSettings.Member> members, long millis)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < deadline) {
-            String leader = GroupStatus.leader(group, members, INTERNAL_PORT, SECRET, 500);
-            if (leader != null) {
-                return leader;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("no leader was elected within " + millis + " ms");
-    }
-
     private static void writeCsv(Path file, List<double[]> perSecond) throws java.io.IOException {
         StringBuilder sb = new StringBuilder("second,transactions\n");
         for (double[] p : perSecond) {
@@ -212,7 +199,7 @@ public final class DemoCommand implements Callable<Integer> {
         Files.writeString(file, sb);
     }
 
-    private static void deleteTree(Path root) throws java.io.IOException {
+    static void deleteTree(Path root) throws java.io.IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A process of the local lab (a replica or a proxy) started from the mgtm jar, logging to a file.
- * Only processes started here are ever signalled, through their own handle.
+ * A process of the local lab, logging to a file: an mgtm replica or proxy started from the mgtm class
+ * path, or any other program of the lab (node-start, pgbench, psql, initdb). Only processes started
+ * here are ever signalled, through their own handle.
  */
 final class LabProcess implements AutoCloseable {
     final String name;
@@ -22,19 +24,18 @@ final class LabProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code java -cp JAR org.mgtm.Main ARGS} and waits until its log says "I'm running...". */
-    static LabProcess start(String name, Path jar, Path log, List<String> args, long waitMillis)
+    /** Starts {@code java -cp CLASSPATH org.mgtm.Main ARGS} and waits until its log says "I'm running...". */
+    static LabProcess start(String name, String classPath, Path log, List<String> args, long waitMillis)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx384m", "-XX:+UseParallelGC", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-cp", jar.toString(), "org.mgtm.Main"));
+                "-cp", classPath, "org.mgtm.Main"));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        LabProcess lp = new LabProcess(name, p, log);
+        LabProcess lp = spawn(name, command, Map.of(), null, log);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         while (!Files.readString(log).contains("I'm running...")) {
-            if (!p.isAlive()) {
-                throw new IOException(name + " exited with status " + p.exitValue() + "; see " + log);
+            if (!lp.process.isAlive()) {
+                throw new IOException(name + " exited with status " + lp.process.exitValue() + "; see " + log);
             }
             if (System.nanoTime() > deadline) {
                 lp.kill9();
@@ -45,12 +46,52 @@ final class LabProcess implements AutoCloseable {
         return lp;
     }
 
+    /**
+     * Starts {@code command} with {@code environment} added to this process's, in {@code workDir} (null:
+     * the current directory), its output and errors going to {@code log} (replaced); does not wait.
+     */
+    static LabProcess spawn(String name, List<String> command, Map<String, String> environment, Path workDir, Path log)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
+        return new LabProcess(name, builder.start(), log);
+    }
+
+    /**
+     * Runs {@code command} to its end (as {@link #spawn}) and returns its output; throws when it fails or
+     * takes longer than {@code timeoutMillis}, with the end of its output in the message.
+     */
+    static String run(String name, List<String> command, Map<String, String> environment, Path log, long timeoutMillis)
+            throws IOException, InterruptedException {
+        try (LabProcess p = spawn(name, command, environment, null, log)) {
+            int status = p.waitFor(timeoutMillis);
+            String output = Files.readString(log);
+            if (status != 0) {
+                throw new IOException(name + " failed (" + (status < 0 ? "timed out" : "exit status " + status) + "): "
+                        + String.join(" ", command) + "\n" + tail(output, 15) + "(log: " + log + ")");
+            }
+            return output;
+        }
+    }
+
+    /** Waits for the end of the process: its exit status, or -1 if it still runs after {@code timeoutMillis}. */
+    int waitFor(long timeoutMillis) throws InterruptedException {
+        return process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     long pid() {
         return process.pid();
     }
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    Path log() {
+        return log;
     }
 
     /** SIGKILL: a crash, no goodbye. */
@@ -69,6 +110,15 @@ final class LabProcess implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             kill9();
         }
+    }
+
+    private static String tail(String text, int lines) {
+        String[] all = text.split("\n");
+        StringBuilder sb = new StringBuilder();
+        for (int i = Math.max(0, all.length - lines); i < all.length; i++) {
+            sb.append("  | ").append(all[i]).append('\n');
+        }
+        return sb.toString();
     }
 
     @Override

@@ -101,9 +101,11 @@ expect_calls() { # pattern count
   [ "$n" = "$2" ] || { echo "ci-check: expected $2 XC calls matching '$1', got $n:"; cat "$xc_calls"; exit 1; }
 }
 expect_calls '^initdb ' 4          # a coordinator and a datanode on each node
-expect_calls '^pg_ctl start ' 4
+expect_calls '^pg_ctl start ' 6    # both, then the coordinators again after the catalog copy
+expect_calls '^pg_ctl stop ' 2     # the coordinators, for node2's to get node1's catalog
 expect_calls '^createdb .*pgbench' 1
 expect_calls '^pgbench -i ' 1
+[ -f "$repo/run/ansible-lab/node1/var/lib/pgxc/pgbench-ready" ] || { echo "ci-check: no pgbench-ready marker on node1"; exit 1; }
 : >"$xc_calls"
 
 step "mgtm-bench through both proxies (127.0.0.31 and 127.0.0.32, 8 clients each, 5 s)"

@@ -123,3 +123,28 @@ mgtm_conf_get() {
   value=$(printf '%s' "$value" | sed -E "s/^[[:space:]]*//; s/[[:space:]]+#.*$//; s/[[:space:]]*$//; s/^'(.*)'$/\1/")
   printf '%s' "$value"
 }
+
+# The user Postgres-XC runs as: $1 when set, else postgres when running as root (postgres refuses
+# to run as root), else the current user.
+mgtm_pgxc_user() {
+  if [ -n "${1:-}" ]; then
+    printf '%s' "$1"
+  elif [ "$(id -u)" = 0 ]; then
+    printf postgres
+  else
+    id -un
+  fi
+}
+
+# Runs a command as user $1: through runuser when root, directly when already that user.
+mgtm_run_as() {
+  local user=$1
+  shift
+  if [ "$(id -un)" = "$user" ]; then
+    "$@"
+  elif [ "$(id -u)" = 0 ]; then
+    runuser -u "$user" -- "$@"
+  else
+    mgtm_die "Postgres-XC runs as $user: run this as root or as $user"
+  fi
+}

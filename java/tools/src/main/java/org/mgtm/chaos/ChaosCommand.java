@@ -144,7 +144,8 @@ public final class ChaosCommand implements Callable<Integer> {
         long[] healedAtMs = {-1};
         boolean[] healFailed = {false};
         LocalCluster.Convergence[] convergence = {null};
-        LocalCluster.Layout layout = new LocalCluster.Layout(replicaCount, 2, clientPort, internalPort, raftPort, SECRET,
+        LocalCluster.Layout layout = new LocalCluster.Layout(LocalCluster.Layout.hosts(replicaCount, 11),
+                LocalCluster.Layout.hosts(2, 31), clientPort, internalPort, raftPort, SECRET,
                 List.of("-x", "1000", "--io-threads", "1"),
                 List.of("--deadline-ms", Long.toString(proxyDeadlineMs), "--io-threads", "1"));
         try (LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);

@@ -14,9 +14,10 @@ import org.mgtm.net.Transport;
 import org.mgtm.replication.GroupStatus;
 
 /**
- * The one local-cluster launcher: a replica group on 127.0.0.11.. and mgtm_proxy processes on 127.0.0.31..,
- * each a {@link LocalProcess} logging to {@code dir/<name>.log} with its data in {@code dir/<name>}. The lab
- * demo and the chaos run start their groups here, and the process tests start theirs the same way.
+ * The one local-cluster launcher: a replica group (127.0.0.11.. unless told otherwise) and mgtm_proxy
+ * processes (127.0.0.31..), each a {@link LocalProcess} logging to {@code logDir/<name>.log}, replicas with
+ * their data in {@code dataDir/<name>}. The lab demos ({@link LabCluster}) and the chaos run start their
+ * groups here, and the process tests start theirs the same way.
  * {@link #close()} stops the proxies, then the replicas; a shutdown hook SIGKILLs whatever is still alive,
  * should the JVM be stopped first. Only these processes are ever signalled.
  */
@@ -24,8 +25,8 @@ public final class LocalCluster implements AutoCloseable {
     /**
      * What to start.
      *
-     * @param replicas     replicas (mgtm1@127.0.0.11, ...)
-     * @param proxies      mgtm_proxy processes (proxy1 on 127.0.0.31, ...)
+     * @param replicaHosts one replica on each (mgtm1 on the first, ...)
+     * @param proxyHosts   one mgtm_proxy on each (proxy1 on the first, ...)
      * @param clientPort   every replica's and proxy's XC port
      * @param internalPort every replica's internal port
      * @param raftPort     every replica's raft port (FD_SOCK2 uses the two at +100)
@@ -33,8 +34,16 @@ public final class LocalCluster implements AutoCloseable {
      * @param replicaArgs  more {@code mgtm replica} options for every replica
      * @param proxyArgs    more {@code mgtm proxy} options for every proxy
      */
-    public record Layout(int replicas, int proxies, int clientPort, int internalPort, int raftPort, String secret,
-                         List<String> replicaArgs, List<String> proxyArgs) {
+    public record Layout(List<String> replicaHosts, List<String> proxyHosts, int clientPort, int internalPort,
+                         int raftPort, String secret, List<String> replicaArgs, List<String> proxyArgs) {
+        /** {@code count} loopback addresses from 127.0.0.{@code firstOctet} on (replicas: 11, proxies: 31). */
+        public static List<String> hosts(int count, int firstOctet) {
+            List<String> hosts = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                hosts.add("127.0.0." + (firstOctet + i));
+            }
+            return hosts;
+        }
     }
 
     public final List<LocalProcess> replicas = new ArrayList<>();
@@ -44,37 +53,35 @@ public final class LocalCluster implements AutoCloseable {
     private final EventLoopGroup statusGroup = Transport.newGroup(1, "local-cluster-status");
     private final Thread killer = new Thread(this::killAll, "local-cluster-kill");
 
-    /** Lays out the processes ({@code classPath}: what they run, e.g. {@link LocalProcess#ownClassPath()}); starts none. */
+    /** Logs and data both in {@code dir}. */
     public LocalCluster(Path dir, String classPath, Layout layout) {
+        this(dir, dir, classPath, layout);
+    }
+
+    /** Lays out the processes ({@code classPath}: what they run, e.g. {@link LocalProcess#ownClassPath()}); starts none. */
+    public LocalCluster(Path logDir, Path dataDir, String classPath, Layout layout) {
         this.layout = layout;
-        for (int i = 0; i < layout.replicas(); i++) {
-            members.add(new Member("mgtm" + (i + 1), replicaHost(i), layout.raftPort()));
+        for (int i = 0; i < layout.replicaHosts().size(); i++) {
+            members.add(new Member("mgtm" + (i + 1), layout.replicaHosts().get(i), layout.raftPort()));
         }
         String memberList = Member.format(members);
         for (Member m : members) {
             List<String> args = new ArrayList<>(List.of("replica", "--member-id", m.id(), "--members", memberList,
                     "-p", Integer.toString(layout.clientPort()), "--internal-port", Integer.toString(layout.internalPort()),
-                    "-D", dir.resolve(m.id()).toString(), "--secret", layout.secret()));
+                    "-D", dataDir.resolve(m.id()).toString(), "--secret", layout.secret()));
             args.addAll(layout.replicaArgs());
-            replicas.add(LocalProcess.mgtm(m.id(), m.host(), dir.resolve(m.id() + ".log"), classPath, args));
+            replicas.add(LocalProcess.mgtm(m.id(), m.host(), logDir.resolve(m.id() + ".log"), classPath, args));
         }
-        for (int i = 0; i < layout.proxies(); i++) {
+        for (int i = 0; i < layout.proxyHosts().size(); i++) {
             String name = "proxy" + (i + 1);
-            List<String> args = new ArrayList<>(List.of("proxy", "-h", proxyHost(i), "-p",
+            String host = layout.proxyHosts().get(i);
+            List<String> args = new ArrayList<>(List.of("proxy", "-h", host, "-p",
                     Integer.toString(layout.clientPort()), "--members", memberList, "--internal-port",
                     Integer.toString(layout.internalPort()), "--secret", layout.secret()));
             args.addAll(layout.proxyArgs());
-            proxies.add(LocalProcess.mgtm(name, proxyHost(i), dir.resolve(name + ".log"), classPath, args));
+            proxies.add(LocalProcess.mgtm(name, host, logDir.resolve(name + ".log"), classPath, args));
         }
         Runtime.getRuntime().addShutdownHook(killer);
-    }
-
-    public static String replicaHost(int i) {
-        return "127.0.0." + (11 + i);
-    }
-
-    public static String proxyHost(int i) {
-        return "127.0.0." + (31 + i);
     }
 
     public List<Member> members() {

@@ -11,14 +11,16 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One mgtm process on this machine, as every local group starts it: the lab demo, the chaos run and the
- * process tests (replica groups, proxies, crash recovery, the raft engine's), so they all run with the same
- * JVM flags and the same start, wait and stop. bin/lib/mgtm-common.sh starts processes the same way from the
+ * One process on this machine, as every local group starts it: the lab demos, the chaos run and the process
+ * tests (replica groups, proxies, crash recovery, the raft engine's) start mgtm processes here, so they all
+ * run with the same JVM flags and the same start, wait and stop; the XC demo starts the lab's other programs
+ * (node-start, pgbench, psql, initdb) here too ({@link #program}, {@link #run}). bin/lib/mgtm-common.sh starts processes the same way from the
  * shell, with the same flags (LocalProcessTest holds the two together).
  *
  * <p>The child's output goes straight into its log file (reading its pipe instead races with the JVM draining
@@ -41,6 +43,8 @@ public final class LocalProcess implements AutoCloseable {
     public final String host;
     public final Path log;
     private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path workDir;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private volatile Process process;
     private volatile PrintWriter stdin;
@@ -48,11 +52,14 @@ public final class LocalProcess implements AutoCloseable {
     private volatile long startOffset;
     private volatile long runningAtNanos;
 
-    private LocalProcess(String name, String host, Path log, List<String> command) {
+    private LocalProcess(String name, String host, Path log, List<String> command, Map<String, String> environment,
+                         Path workDir) {
         this.name = name;
         this.host = host;
         this.log = log;
         this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.workDir = workDir;
     }
 
     /** {@code mgtm ARGS} ({@code org.mgtm.Main}) from {@code classPath}; not started yet. */
@@ -68,7 +75,33 @@ public final class LocalProcess implements AutoCloseable {
         command.addAll(jvmFlags());
         command.addAll(List.of("-cp", classPath, mainClass));
         command.addAll(args);
-        return new LocalProcess(name, host, log, command);
+        return new LocalProcess(name, host, log, command, Map.of(), null);
+    }
+
+    /** Any other program: {@code command} with {@code environment} added to this process's, in {@code workDir} (null: here). */
+    public static LocalProcess program(String name, Path log, List<String> command, Map<String, String> environment,
+                                       Path workDir) {
+        return new LocalProcess(name, null, log, command, environment, workDir);
+    }
+
+    /**
+     * Runs a program (as {@link #program}) to its end and returns its output; throws when it fails or takes
+     * longer than {@code timeoutMillis}, with the end of its output in the message.
+     */
+    public static String run(String name, List<String> command, Map<String, String> environment, Path log,
+                             long timeoutMillis) throws IOException, InterruptedException {
+        LocalProcess p = program(name, log, command, environment, null);
+        try {
+            p.launch();
+            int status = p.waitFor(timeoutMillis);
+            if (status != 0) {
+                throw new IOException(name + " failed (" + (status < 0 ? "timed out" : "exit status " + status) + "): "
+                        + String.join(" ", command) + "\n" + p.tail(15) + "\n(log: " + log + ")");
+            }
+            return p.output();
+        } finally {
+            p.close();
+        }
     }
 
     /** This JVM's class path, made absolute: the mgtm jar when run from it, the test class path in a test. */
@@ -145,8 +178,13 @@ public final class LocalProcess implements AutoCloseable {
         startOffset = Files.size(log);
         runningAtNanos = 0;
         paused = false;
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        if (workDir != null) {
+            builder.directory(workDir.toFile());
+        }
+        Process p = builder.start();
         process = p;
         stdin = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true);
         Thread watcher = new Thread(() -> watch(p, startOffset), "watch-" + name);
@@ -232,6 +270,12 @@ public final class LocalProcess implements AutoCloseable {
     public String tail(int n) {
         List<String> lines = Arrays.asList(output().split("\n"));
         return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
+    /** Waits up to {@code millis} for the process to end: its exit status, or -1 if it still runs. */
+    public int waitFor(long millis) throws InterruptedException {
+        Process p = process;
+        return p.waitFor(millis, TimeUnit.MILLISECONDS) ? p.exitValue() : -1;
     }
 
     /** Waits up to {@code millis} for the process to exit by itself; true if it did. */

@@ -75,7 +75,9 @@ public final class FailoverChart {
         // A legend entry for the kill lines (annotations have none), drawn below the plot. Its x of 0.5
         // also makes the x values unevenly spaced: XChart would otherwise put a tick on every few data
         // points (every 7 s over 320 s) instead of round numbers.
-        XYSeries k = chart.addSeries("kill -9 of the leader (#n, its pause)", List.of(0.5), List.of(-max));
+        boolean paused = kills.stream().anyMatch(kill -> !kill.label().matches("#\\d+"));
+        XYSeries k = chart.addSeries("kill -9 of the leader (#n" + (paused ? ", its pause)" : ")"), List.of(0.5),
+                List.of(-max));
         k.setMarker(SeriesMarkers.NONE);
         k.setLineColor(Color.RED);
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(max * 1.25).setXAxisMin(0.0)

@@ -39,10 +39,10 @@ out=${MGTM_BENCH_OUT:-$here/results/grants-$stamp.md}
 [ "$max_open" -le "$max_txns" ] || mgtm_die "MGTM_BENCH_MAX_OPEN ($max_open) is above MGTM_BENCH_MAX_TRANSACTIONS ($max_txns)"
 
 work=$(mktemp -d)
-pidfiles=()
-. "$here/lib/replica-group.sh"
+. "$here/../bin/lib/mgtm-bench-lib.sh"
+bench_secret=bench-secret
 # set +e: nothing in the cleanup may stop it before every process it started is stopped.
-trap 'rc=$?; set +e; [ "$rc" -eq 0 ] || show_errors; stop_all; rm -rf "$work"' EXIT
+trap 'rc=$?; set +e; [ "$rc" -eq 0 ] || mgtm_show_errors "$work"; mgtm_stop_tracked; rm -rf "$work"' EXIT
 mgtm_use_private_jar "$work"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -68,7 +68,7 @@ grants_rows() { # label protocol driver-args...
   grep -v '^result ' "$work/grants.out" | grep -i 'warning\|first:' >&2 || true
 }
 
-members=$(group_members)
+members=$(mgtm_members "$raft_port" 3 "${hosts[@]}")
 
 {
   echo "# Peak GXID grants per second (TXN_BEGIN_GETGXID_MULTI)"
@@ -76,7 +76,7 @@ members=$(group_members)
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $(java -version 2>&1 | head -1)"
   echo "- load average before the run: $load_before"
-  echo "- command: \`$(bench_env)benchmarks/grants.sh $seconds $warmup\` with batches $batches, connections $connections, depth $depth," \
+  echo "- command: \`$(mgtm_bench_env)benchmarks/grants.sh $seconds $warmup\` with batches $batches, connections $connections, depth $depth," \
     "max open $max_open, --max-transactions $max_txns${MGTM_BENCH_SERVER_OPTS:+, server options $MGTM_BENCH_SERVER_OPTS}${MGTM_BENCH_REPLICA_OPTS:+, replica options $MGTM_BENCH_REPLICA_OPTS}"
   echo "- JVM options of every process: ${MGTM_JAVA_OPTS}; servers, replicas and the driver share the machine"
   echo "- each connection keeps $depth begin requests in flight and commits every granted batch at once with one" \
@@ -92,14 +92,15 @@ members=$(group_members)
 if [ "${MGTM_BENCH_SKIP_STANDALONE:-}" != 1 ]; then
   mgtm_spawn "$work/standalone.log" "$work/standalone.pid" server -h "${hosts[0]}" -p "$client_port" -D "$work/standalone" \
     -x 1000 --max-transactions "$max_txns" "${server_opts[@]}"
-  pidfiles+=("$work/standalone.pid")
+  mgtm_track "$work/standalone.pid"
   mgtm_wait_for_line "$work/standalone.log" "I'm running" "$work/standalone.pid" 60
   grants_rows "standalone mgtm" xc --host "${hosts[0]}" -p "$client_port"
-  stop_all
+  mgtm_stop_tracked
 fi
 
-start_group
-lhost=$group_leader
+mgtm_group_start "$work" "$work" "$members" --secret "$bench_secret" -x 1000 -p "$client_port" \
+  --internal-port "$internal_port" --max-transactions "$max_txns" "${replica_opts[@]}"
+lhost=$(mgtm_member_host "$members" "$(mgtm_group_leader "$members" "$bench_secret" "$internal_port" 30)")
 for protocol in $protocols; do
   case $protocol in
     xc) grants_rows "leader of 3 replicas" xc --host "$lhost" -p "$client_port" ;;
@@ -107,7 +108,7 @@ for protocol in $protocols; do
     *) mgtm_die "unknown protocol $protocol (xc or internal)" ;;
   esac
 done
-now_leader=$(leader_host)
+now_leader=$(mgtm_member_host "$members" "$(mgtm_group_leader_now "$members" "$bench_secret" "$internal_port")" || true)
 [ "$now_leader" = "$lhost" ] || echo "- note: the leader moved during the run ($lhost, then ${now_leader:-none})" >>"$out"
-stop_all
+mgtm_stop_tracked
 echo "results: $out" >&2

@@ -36,13 +36,13 @@ out=${MGTM_BENCH_OUT:-$here/results/memory-$stamp.md}
 command -v jcmd >/dev/null && command -v jstat >/dev/null || mgtm_die "jcmd and jstat (JDK) are needed"
 
 work=$(mktemp -d)
-pidfiles=()
-. "$here/lib/replica-group.sh"
+. "$here/../bin/lib/mgtm-bench-lib.sh"
+bench_secret=bench-secret
 # set +e: nothing in the cleanup may stop it before every process it started is stopped.
-trap 'rc=$?; set +e; [ "$rc" -eq 0 ] || show_errors; stop_all; rm -rf "$work"' EXIT
+trap 'rc=$?; set +e; [ "$rc" -eq 0 ] || mgtm_show_errors "$work"; mgtm_stop_tracked; rm -rf "$work"' EXIT
 mgtm_use_private_jar "$work"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-members=$(group_members)
+members=$(mgtm_members "$raft_port" 3 "${hosts[@]}")
 
 # Prints "role open" of member mgtm$1 from a status document on stdin.
 role_and_open() {
@@ -58,7 +58,7 @@ print(d.get("role", "unreachable"), d.get("openTransactions", "?"))
 wait_open() {
   local want=$1 doc
   for _ in $(seq 1 150); do
-    doc=$(status_json)
+    doc=$(mgtm_group_status "$members" "$bench_secret" "$internal_port" || true)
     if [ -n "$doc" ] && python3 -c '
 import json, sys
 docs = json.loads(sys.argv[1])
@@ -76,9 +76,9 @@ sys.exit(0 if len(docs) == 3 and all(d.get("openTransactions") == int(sys.argv[2
 measure() { # key label
   local key=$1 label=$2 doc i pid stats heap_used rss role open
   sleep "$settle"
-  doc=$(status_json)
+  doc=$(mgtm_group_status "$members" "$bench_secret" "$internal_port" || true)
   for i in 1 2 3; do
-    pid=$(cat "$work/r$i.pid")
+    pid=$(cat "$work/mgtm$i.pid")
     jcmd "$pid" GC.run >/dev/null
     jcmd "$pid" GC.run >/dev/null
     # jstat -gc figures are KiB; columns are found by name, their order differs between JDKs.
@@ -103,7 +103,7 @@ measure() { # key label
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), $(java -version 2>&1 | head -1)"
   echo "- load average before the run: $load_before"
-  echo "- command: \`$(bench_env)benchmarks/memory.sh $n\` (replicas with --max-transactions $max_txns${MGTM_BENCH_REPLICA_OPTS:+ $MGTM_BENCH_REPLICA_OPTS};" \
+  echo "- command: \`$(mgtm_bench_env)benchmarks/memory.sh $n\` (replicas with --max-transactions $max_txns${MGTM_BENCH_REPLICA_OPTS:+ $MGTM_BENCH_REPLICA_OPTS};" \
     "transactions opened over the $protocol protocol on $open_connections connections, $open_batch per grouped begin, then $snapshots snapshots)"
   echo "- JVM options of every replica: ${MGTM_JAVA_OPTS}"
   echo "- heap: used (survivors + eden + old) after two full GCs (\`jcmd <pid> GC.run\`), from \`jstat -gc\`;" \
@@ -116,8 +116,9 @@ measure() { # key label
   echo "|---|---|---|---|---|---|---|---|"
 } >"$out"
 
-start_group
-lhost=$group_leader
+mgtm_group_start "$work" "$work" "$members" --secret "$bench_secret" -x 1000 -p "$client_port" \
+  --internal-port "$internal_port" --max-transactions "$max_txns" "${replica_opts[@]}"
+lhost=$(mgtm_member_host "$members" "$(mgtm_group_leader "$members" "$bench_secret" "$internal_port" 30)")
 wait_open 0
 measure idle idle
 
@@ -128,7 +129,7 @@ case $protocol in
 esac
 mgtm_spawn "$work/open.log" "$work/open.pid" bench open-transactions "${target[@]}" -n "$n" -b "$open_batch" \
   -c "$open_connections" --snapshots "$snapshots" --hold signal
-pidfiles+=("$work/open.pid")
+mgtm_track "$work/open.pid"
 mgtm_wait_for_line "$work/open.log" "^holding" "$work/open.pid" 120
 opened=$(grep '^open-transactions:' "$work/open.log" | head -1)
 wait_open "$n"
@@ -152,5 +153,5 @@ measure after "idle after close"
   echo
   echo "Driver: ${opened#open-transactions: }"
 } >>"$out"
-stop_all
+mgtm_stop_tracked
 echo "results: $out" >&2

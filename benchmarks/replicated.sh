@@ -6,6 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../bin/lib/mgtm-common.sh"
+. "$here/../bin/lib/mgtm-bench-lib.sh"
 seconds=${1:-10}
 stamp=$(date -u +%Y-%m-%d)
 out=$here/results/replicated-$stamp.md
@@ -13,16 +14,7 @@ work=$(mktemp -d)
 mgtm_use_private_jar "$work"
 hosts=(127.0.0.11 127.0.0.12 127.0.0.13)
 secret=bench-secret
-pids=()
-stop_all() {
-  for p in "${pids[@]}"; do mgtm_stop_pidfile "$p"; done
-  pids=()
-}
-trap 'stop_all; rm -rf "$work"' EXIT
-
-status_of() { # members: print the leader's host and its logEntries/logCommands
-  "$MGTM_HOME/bin/mgtm" ctl status --members "$1" --secret "$secret" --json 2>/dev/null
-}
+trap 'mgtm_stop_tracked; rm -rf "$work"' EXIT
 
 {
   echo "# Replicated mgtm: bench throughput by group size"
@@ -38,30 +30,16 @@ status_of() { # members: print the leader's host and its logEntries/logCommands
 } >"$out"
 
 for n in 1 2 3; do
-  members=""
-  for ((i = 1; i <= n; i++)); do members+="${members:+,}mgtm$i@${hosts[$((i - 1))]}:7800"; done
-  for ((i = 1; i <= n; i++)); do
-    pf=$work/r$i.pid
-    mgtm_spawn "$work/r$n-$i.log" "$pf" replica --member-id "mgtm$i" --members "$members" -D "$work/data$n-$i" \
-      --secret "$secret" -x 1000
-    pids+=("$pf")
-  done
-  for ((i = 1; i <= n; i++)); do mgtm_wait_for_line "$work/r$n-$i.log" "I'm running" "$work/r$i.pid" 60; done
-  leader=""
-  for _ in $(seq 1 100); do
-    leader=$(status_of "$members" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(next((m["member"] for m in d if m.get("role")=="Leader"), ""))' || true)
-    [ -n "$leader" ] && break
-    sleep 0.2
-  done
-  [ -n "$leader" ] || mgtm_die "no leader in a group of $n"
-  lhost=${hosts[$((${leader#mgtm} - 1))]}
+  members=$(mgtm_members 7800 "$n" "${hosts[@]}")
+  mgtm_group_start "$work/x$n" "$work/x$n" "$members" --secret "$secret" -x 1000
+  lhost=$(mgtm_member_host "$members" "$(mgtm_group_leader "$members" "$secret" 6680 20)")
   for mode in direct proxy-framing; do
     extra=()
     [ "$mode" = proxy-framing ] && extra=(--proxy-framing --proxy-connections 2)
     for c in 1 8 32 64; do
-      before=$(status_of "$members" | python3 -c 'import json,sys; d=json.load(sys.stdin); l=[m for m in d if m.get("role")=="Leader"][0]; print(l["logEntries"], l["logCommands"])')
+      before=$(mgtm_group_log_counters "$members" "$secret" 6680)
       res=$("$MGTM_HOME/bin/mgtm-bench" -h "$lhost" -p 6666 -c "$c" -T "$seconds" -q "${extra[@]}")
-      after=$(status_of "$members" | python3 -c 'import json,sys; d=json.load(sys.stdin); l=[m for m in d if m.get("role")=="Leader"][0]; print(l["logEntries"], l["logCommands"])')
+      after=$(mgtm_group_log_counters "$members" "$secret" 6680)
       read -r e0 c0 <<<"$before"
       read -r e1 c1 <<<"$after"
       tps=$(sed -n 's/^transactions: .* = \([0-9]*\) tps (\([0-9]*\) GTM requests\/s).*/\1 | \2/p' <<<"$res")
@@ -72,6 +50,6 @@ for n in 1 2 3; do
       echo "x$n $mode c=$c: $tps" >&2
     done
   done
-  stop_all
+  mgtm_stop_tracked
 done
 echo "results: $out" >&2

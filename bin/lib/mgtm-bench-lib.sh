@@ -28,22 +28,61 @@ mgtm_members() {
   printf '%s' "$members"
 }
 
-# Starts one replica per member and waits until each is running. Logs and pidfiles are
-# DIR/ID.log and DIR/ID.pid; data in DATA/ID. Further arguments go to every replica (ports, secret...).
-# mgtm_group_start DIR DATA MEMBERS [replica options...]
+# The one shell launcher of a local replica group (org.mgtm.lab.LocalCluster is the Java one; both start
+# processes with MGTM_JAVA_OPTS and the same fixed flags). Starts one replica per member and waits until each
+# is running. Logs and pidfiles are DIR/ID.log and DIR/ID.pid; data in DATA/ID. Further arguments go to every
+# replica (ports, secret...). On a loaded machine a replica's jgroups JOIN can time out and then be refused
+# as a duplicate, and the replica exits: then the whole group starts again from empty data directories, up
+# to 3 times. mgtm_group_start DIR DATA MEMBERS [replica options...]
 mgtm_group_start() {
-  local dir=$1 data=$2 members=$3 spec id
+  local dir=$1 data=$2 members=$3 spec id attempt ok
   shift 3
   mkdir -p "$dir" "$data"
-  for spec in ${members//,/ }; do
-    id=${spec%%@*}
-    mgtm_spawn "$dir/$id.log" "$dir/$id.pid" replica --member-id "$id" --members "$members" -D "$data/$id" "$@"
-    mgtm_track "$dir/$id.pid"
+  for attempt in 1 2 3; do
+    for spec in ${members//,/ }; do
+      id=${spec%%@*}
+      mgtm_spawn "$dir/$id.log" "$dir/$id.pid" replica --member-id "$id" --members "$members" -D "$data/$id" "$@"
+      mgtm_track "$dir/$id.pid"
+    done
+    ok=1
+    for spec in ${members//,/ }; do
+      mgtm_line_seen "$dir/${spec%%@*}.log" "I'm running" "$dir/${spec%%@*}.pid" 60 || ok=0
+    done
+    [ "$ok" = 1 ] && return 0
+    echo "the group did not start (attempt $attempt of 3):" >&2
+    mgtm_show_errors "$dir"
+    for spec in ${members//,/ }; do
+      id=${spec%%@*}
+      mgtm_stop_pidfile "$dir/$id.pid"
+      rm -rf "${data:?}/$id"
+      mv "$dir/$id.log" "$dir/$id.attempt$attempt.log.old"
+    done
   done
-  for spec in ${members//,/ }; do
-    id=${spec%%@*}
-    mgtm_wait_for_line "$dir/$id.log" "I'm running" "$dir/$id.pid" 60
+  mgtm_die "the group did not start in 3 attempts"
+}
+
+# Prints the host of member ID in MEMBERS: mgtm_member_host MEMBERS ID
+mgtm_member_host() {
+  local spec
+  for spec in ${1//,/ }; do
+    [ "${spec%%@*}" = "$2" ] && { spec=${spec#*@}; printf '%s' "${spec%:*}"; return 0; }
   done
+  return 1
+}
+
+# The first errors of every log in DIR, on stderr: mgtm_show_errors DIR
+mgtm_show_errors() {
+  local log
+  for log in "$1"/*.log; do
+    [ -f "$log" ] || continue
+    grep -m 5 -B 2 -E 'ERROR|Exception' "$log" | sed "s|^|$(basename "$log"): |" >&2 || true
+  done
+  return 0
+}
+
+# The MGTM_BENCH_* and MGTM_JAVA_OPTS settings in effect, as a prefix for a report's command line.
+mgtm_bench_env() {
+  env | grep -E '^(MGTM_BENCH_[A-Z_]+|MGTM_JAVA_OPTS)=' | sort | sed -E "s/^([^=]+)=(.*)$/\1='\2'/" | tr '\n' ' ' || true
 }
 
 # Prints the members' status documents (a JSON array): mgtm_group_status MEMBERS SECRET INTERNAL_PORT
@@ -56,12 +95,17 @@ mgtm_group_status() {
 mgtm_group_leader() {
   local leader="" deadline=$((SECONDS + ${4:-30}))
   while [ "$SECONDS" -lt "$deadline" ]; do
-    leader=$(mgtm_group_status "$1" "$2" "$3" | python3 -c 'import json,sys
-d=json.load(sys.stdin); print(next((m["member"] for m in d if m.get("role")=="Leader"), ""))' 2>/dev/null || true)
+    leader=$(mgtm_group_leader_now "$1" "$2" "$3")
     [ -n "$leader" ] && { printf '%s' "$leader"; return 0; }
     sleep 0.2
   done
   mgtm_die "no leader in $1 after ${4:-30} s"
+}
+
+# Prints the id of the member that reports itself leader now, or nothing: mgtm_group_leader_now MEMBERS SECRET INTERNAL_PORT
+mgtm_group_leader_now() {
+  mgtm_group_status "$1" "$2" "$3" | python3 -c 'import json,sys
+d=json.load(sys.stdin); print(next((m["member"] for m in d if m.get("role")=="Leader"), ""))' 2>/dev/null || true
 }
 
 # Prints the leader's "logEntries logCommands" (their ratio is the group-commit factor), or "0 0".

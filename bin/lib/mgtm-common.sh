@@ -2,17 +2,23 @@
 # stopping processes by pid. Source it; it defines functions only.
 
 MGTM_HOME=${MGTM_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-# In the repository the jar is built into java/target; an installed copy (the Ansible roles install
+# In the repository the jar is built into java/dist/target (the dist module); an installed copy (the Ansible roles install
 # bin/ and lib/mgtm.jar under one prefix such as /opt/mgtm) has no java/ and uses lib/mgtm.jar.
 if [ -z "${MGTM_JAR:-}" ]; then
   if [ -f "$MGTM_HOME/java/pom.xml" ]; then
-    MGTM_JAR=$MGTM_HOME/java/target/mgtm.jar
+    MGTM_JAR=$MGTM_HOME/java/dist/target/mgtm.jar
   else
     MGTM_JAR=$MGTM_HOME/lib/mgtm.jar
   fi
 fi
 MGTM_JAVA=${JAVA:-java}
+# Every mgtm process starts with MGTM_JAVA_OPTS (heap and collector), then the fixed flags: from here, and
+# from Java through org.mgtm.lab.LocalProcess (the lab, chaos and the process tests), which holds the same
+# default and the same fixed flags (LocalProcessTest compares the two).
 MGTM_JAVA_OPTS=${MGTM_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC}
+MGTM_FIXED_FLAGS=(-Djava.net.preferIPv4Stack=true -Dorg.slf4j.simpleLogger.defaultLogLevel=info
+  -Dorg.slf4j.simpleLogger.log.org.jgroups=warn -Dorg.slf4j.simpleLogger.showDateTime=true
+  "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS")
 
 mgtm_die() {
   echo "$(basename "$0"): $*" >&2
@@ -28,7 +34,9 @@ mgtm_ensure_jar() {
     [ -f "$MGTM_JAR" ] || mgtm_die "no $MGTM_JAR (an installed copy without sources: install the jar there)"
     return 0
   fi
-  if [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java/src/main" "$MGTM_HOME/java/pom.xml" -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]; then
+  # Newer than the jar: any module's main sources or any pom.
+  if [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/target/*' \
+      -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   command -v mvn >/dev/null || mgtm_die "Maven (mvn) is needed to build $MGTM_JAR"
@@ -48,8 +56,7 @@ mgtm_use_private_jar() {
 mgtm_run() {
   mgtm_ensure_jar
   # shellcheck disable=SC2086
-  exec "$MGTM_JAVA" $MGTM_JAVA_OPTS -Dorg.slf4j.simpleLogger.showDateTime=true \
-    -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd\'T\'HH:mm:ss.SSS -jar "$MGTM_JAR" "$@"
+  exec "$MGTM_JAVA" $MGTM_JAVA_OPTS "${MGTM_FIXED_FLAGS[@]}" -jar "$MGTM_JAR" "$@"
 }
 
 # Starts an mgtm subcommand in the background, logging to $1 and writing its pid to $2.
@@ -58,20 +65,29 @@ mgtm_spawn() {
   shift 2
   mgtm_ensure_jar
   # shellcheck disable=SC2086
-  "$MGTM_JAVA" $MGTM_JAVA_OPTS -Dorg.slf4j.simpleLogger.showDateTime=true \
-    -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd\'T\'HH:mm:ss.SSS -jar "$MGTM_JAR" "$@" >>"$log" 2>&1 &
+  "$MGTM_JAVA" $MGTM_JAVA_OPTS "${MGTM_FIXED_FLAGS[@]}" -jar "$MGTM_JAR" "$@" >>"$log" 2>&1 &
   echo $! >"$pidfile"
 }
 
-# Waits until a line matching $2 appears in log $1, or the process of pidfile $3 dies; $4 seconds at most.
-mgtm_wait_for_line() {
+# Succeeds once a line matching $2 appears in log $1; fails (status 1: the process of pidfile $3 exited,
+# 2: $4 seconds passed, default 30) with the log's last lines on stderr.
+mgtm_line_seen() {
   local log=$1 pattern=$2 pidfile=$3 limit=${4:-30} waited=0
   while ! grep -q -- "$pattern" "$log" 2>/dev/null; do
-    kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$log" >&2; mgtm_die "process $(cat "$pidfile") exited"; }
-    [ "$waited" -ge $((limit * 10)) ] && { tail -20 "$log" >&2; mgtm_die "timed out waiting for '$pattern' in $log"; }
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$log" >&2; return 1; }
+    [ "$waited" -ge $((limit * 10)) ] && { tail -20 "$log" >&2; return 2; }
     sleep 0.1
     waited=$((waited + 1))
   done
+}
+
+# Waits like mgtm_line_seen, and ends the script if the line does not come.
+mgtm_wait_for_line() {
+  local rc=0
+  mgtm_line_seen "$@" || rc=$?
+  [ "$rc" = 1 ] && mgtm_die "process $(cat "$3") exited"
+  [ "$rc" = 2 ] && mgtm_die "timed out waiting for '$2' in $1"
+  return 0
 }
 
 # Stops the process whose pid is in $1 (SIGTERM, then SIGKILL after $2 seconds), and removes the pidfile.

@@ -1,0 +1,97 @@
+package org.mgtm.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.Transport;
+import org.mgtm.protocol.WireFormat;
+import org.mgtm.protocol.codec.XcRequestDecoder;
+import org.mgtm.protocol.codec.XcResponseEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * mgtm_proxy: listens where XC coordinators and datanodes expect their GTM and serves them with the
+ * XC 0.9.2 protocol, exactly as the original gtm_proxy answers its backends, over one session with the
+ * replicated group ({@link Upstream}). The pipeline of a backend connection is built here, in one place.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel listener;
+    private final ProxyStats stats;
+    private final SlotPool slots;
+
+    private ProxyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, ProxyStats stats,
+                        SlotPool slots) {
+        this.boss = boss;
+        this.workers = workers;
+        this.listener = listener;
+        this.stats = stats;
+        this.slots = slots;
+    }
+
+    /**
+     * Starts listening on {@code host:port}; {@code upstreamLoop} is the event loop of the upstream
+     * session, where all grouping happens.
+     */
+    public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
+                                    int ioThreads, Upstream upstream, EventExecutor upstreamLoop) throws IOException {
+        ProxyStats stats = new ProxyStats();
+        SlotPool slots = new SlotPool();
+        Grouper grouper = new Grouper(upstream, upstreamLoop, stats);
+        EventLoopGroup boss = Transport.newGroup(1, "proxy-accept");
+        EventLoopGroup workers = Transport.newGroup(ioThreads, "proxy-io");
+        try {
+            Channel listener = Transport.listen(boss, workers, host, port, new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    if (!allowlist.admits(ch.remoteAddress())) {
+                        log.warn("refusing backend {}: not in the client allowlist ({})", ch.remoteAddress(), allowlist);
+                        ch.close();
+                        return;
+                    }
+                    ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+                    ch.pipeline()
+                            // Backends are always plain-framed, whatever their startup's isproxy byte says.
+                            .addLast("xc-decoder", new XcRequestDecoder(format, false))
+                            .addLast("xc-encoder", new XcResponseEncoder(format))
+                            .addLast("backend", new BackendHandler(grouper, slots));
+                }
+            });
+            return new ProxyServer(boss, workers, listener, stats, slots);
+        } catch (IOException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    public int connectedBackends() {
+        return slots.inUse();
+    }
+
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,92 @@
+package org.mgtm.replication.engine;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mgtm.client.Member;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** AUTH with {@link SharedSecretToken}: three members in one JVM on 127.0.0.11-13; a wrong secret cannot join. */
+class SharedSecretAuthTest {
+
+    static final class Noop implements BatchStateMachine.Applier {
+        @Override public byte[] apply(byte[] command) { return new byte[0]; }
+        @Override public void writeSnapshot(DataOutput out) {}
+        @Override public void readSnapshot(DataInput in) {}
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void wrongSecretCannotJoinRightSecretCan(@TempDir Path dir) throws Exception {
+        int port = freePort();
+        List<Member> members = List.of(
+                new Member("a1", "127.0.0.11", port),
+                new Member("a2", "127.0.0.12", port),
+                new Member("a3", "127.0.0.13", port));
+        List<RaftMember> started = new ArrayList<>();
+        try {
+            started.add(RaftMember.start(settings("a1", members, dir, "s3cret"), new BatchStateMachine(new Noop())));
+            started.add(RaftMember.start(settings("a2", members, dir, "s3cret"), new BatchStateMachine(new Noop())));
+            assertTrue(await(() -> started.get(0).isLeader() || started.get(1).isLeader(), 10_000), "no leader");
+
+            assertThrows(SecurityException.class, () ->
+                    RaftMember.start(settings("a3", members, dir.resolve("bad"), "wrong"),
+                            new BatchStateMachine(new Noop())).close());
+            assertEquals(2, started.get(0).viewMembers().size());
+
+            started.add(RaftMember.start(settings("a3", members, dir, "s3cret"), new BatchStateMachine(new Noop())));
+            assertTrue(await(() -> started.get(0).viewMembers().size() == 3, 10_000), "a3 did not join");
+            RaftMember leader = started.stream().filter(RaftMember::isLeader).findFirst().orElseThrow();
+            leader.append(BatchStateMachine.encode(List.of(new byte[]{1}))).get(5, TimeUnit.SECONDS);
+            assertTrue(await(() -> started.get(2).commitIndex() >= 1, 5_000), "a3 did not get the entry");
+        } finally {
+            for (RaftMember m : started)
+                m.close();
+        }
+    }
+
+    static RaftSettings settings(String id, List<Member> members, Path dir, String secret) {
+        return RaftSettings.builder().raftId(id).members(members).dataDir(dir.resolve(id)).secret(secret)
+                .fsync(false).joinTimeoutMs(500).build();
+    }
+
+    static boolean await(java.util.function.BooleanSupplier c, long ms) throws InterruptedException {
+        long end = System.currentTimeMillis() + ms;
+        while (System.currentTimeMillis() < end) {
+            if (c.getAsBoolean())
+                return true;
+            Thread.sleep(10);
+        }
+        return c.getAsBoolean();
+    }
+
+    static int freePort() throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int p = ThreadLocalRandom.current().nextInt(20000, 40000);
+            boolean ok = true;
+            for (String h : new String[]{"127.0.0.11", "127.0.0.12", "127.0.0.13"})
+                for (int q : new int[]{p, p + 100, p + 101})
+                    try (ServerSocket s = new ServerSocket()) {
+                        s.bind(new InetSocketAddress(InetAddress.getByName(h), q));
+                    } catch (Exception e) {
+                        ok = false;
+                    }
+            if (ok)
+                return p;
+        }
+        throw new IllegalStateException("no free port");
+    }
+}

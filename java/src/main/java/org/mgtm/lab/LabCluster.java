@@ -17,7 +17,7 @@ import org.mgtm.server.Transport;
  * all at the lab's ports (each process binds its own loopback address). {@link #close()} stops the
  * proxies, then the replicas, by their own process handles.
  */
-final class LabCluster implements AutoCloseable {
+final class LabCluster implements LabGtm {
     static final String SECRET = "mgtm-demo-secret";
     static final int RAFT_PORT = 7800;
     static final int CLIENT_PORT = 6666;
@@ -77,12 +77,19 @@ final class LabCluster implements AutoCloseable {
     }
 
     /** {@code mgtm1@host:7800,...}: the group as replicas and proxies are told it. */
-    String memberSpec() {
+    @Override
+    public String memberSpec() {
         return String.join(",", members.stream().map(RaftSettings.Member::toString).toList());
     }
 
+    @Override
+    public boolean replicated() {
+        return true;
+    }
+
     /** The member that reports itself leader, or null when none answers so within {@code timeoutMillis} each. */
-    String leader(long timeoutMillis) {
+    @Override
+    public String leader(long timeoutMillis) {
         return GroupStatus.leader(statusGroup, members, INTERNAL_PORT, SECRET, timeoutMillis);
     }
 
@@ -99,7 +106,8 @@ final class LabCluster implements AutoCloseable {
     }
 
     /** SIGKILLs the current leader; returns its process, or null when no live leader was found. */
-    LabProcess killLeader() throws InterruptedException {
+    @Override
+    public LabProcess killLeader() throws InterruptedException {
         String victim = leader(300);
         LabProcess p = victim == null ? null : replicas.get(victim);
         if (p == null || !p.isAlive()) {

@@ -1,0 +1,152 @@
+package org.mgtm.lab;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mgtm.bench.DelayRelay;
+
+/**
+ * One GTM that is not a group, with a proxy on every node host in front of it: the original gtm or
+ * {@code mgtm server} on the first replica host, optionally behind a {@link DelayRelay} on the next
+ * port of that host (the proxies then connect to the relay), and on each node host the original
+ * gtm_proxy or {@code mgtm proxy --upstream-xc}. The original programs run as the XC user with their
+ * data directories given to it; they log to their own files and say nothing when they serve, so
+ * readiness is a TCP connection accepted.
+ */
+final class SingleGtm implements LabGtm {
+    /** Which program is the GTM. */
+    enum Server {
+        ORIGINAL("original gtm"), MGTM("mgtm server");
+
+        final String label;
+
+        Server(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Which program is the proxy on each node. */
+    enum Proxy {
+        ORIGINAL("gtm_proxy"), MGTM("mgtm_proxy");
+
+        final String label;
+
+        Proxy(String label) {
+            this.label = label;
+        }
+    }
+
+    /** The original gtm_proxy's worker threads (-n), as in the experiments of issue 9. */
+    static final int GTM_PROXY_WORKERS = 2;
+    private static final long START_MILLIS = 30_000;
+
+    private final List<LabProcess> proxies = new ArrayList<>();
+    private LabProcess gtm;
+    private DelayRelay relay;
+
+    private SingleGtm() {
+    }
+
+    /**
+     * Starts the GTM at {@code gtmHost} handing out GXIDs from {@code startGxid} on (the original gtm's
+     * data directory is new on every start, so its -x is what counts), the relay when
+     * {@code relayMicros} is not null, then a proxy per node host. Logs and data go to {@code dir}.
+     * Whatever started is stopped again if a step fails.
+     */
+    static SingleGtm start(XcInstallation xc, String classPath, Server server, Proxy proxy, Long relayMicros,
+                           String gtmHost, List<String> nodeHosts, Path dir, long startGxid)
+            throws IOException, InterruptedException {
+        SingleGtm single = new SingleGtm();
+        try {
+            int port = LabCluster.CLIENT_PORT;
+            System.out.printf("== starting the %s on %s:%d%n", server.label, gtmHost, port);
+            single.gtm = server == Server.ORIGINAL
+                    ? single.startOriginal(xc, "gtm", dir.resolve("gtm"), gtmHost, port, "gtm", "-h", gtmHost, "-p",
+                            Integer.toString(port), "-x", Long.toString(startGxid))
+                    : LabProcess.start("mgtm server", classPath, dir.resolve("mgtm-server.log"), List.of("server", "-h",
+                            gtmHost, "-p", Integer.toString(port), "-D", dir.resolve("mgtm-server").toString(), "-x",
+                            Long.toString(startGxid)), START_MILLIS);
+            int upstreamPort = port;
+            if (relayMicros != null) {
+                upstreamPort = port + 1;
+                single.relay = DelayRelay.start(new InetSocketAddress(gtmHost, upstreamPort),
+                        new InetSocketAddress(gtmHost, port), relayMicros);
+                System.out.printf("   relay on %s:%d adding %d us each way%n", gtmHost, upstreamPort, relayMicros);
+            }
+            System.out.println("== starting " + nodeHosts.size() + " " + proxy.label + " on " + String.join(", ", nodeHosts));
+            for (int i = 0; i < nodeHosts.size(); i++) {
+                String host = nodeHosts.get(i);
+                String name = "proxy" + (i + 1);
+                single.proxies.add(proxy == Proxy.ORIGINAL
+                        ? single.startOriginal(xc, name, dir.resolve(name), host, port, "gtm_proxy", "-h", host, "-p",
+                                Integer.toString(port), "-s", gtmHost, "-t", Integer.toString(upstreamPort), "-n",
+                                Integer.toString(GTM_PROXY_WORKERS))
+                        : LabProcess.start(name, classPath, dir.resolve(name + ".log"), List.of("proxy", "-h", host,
+                                "-p", Integer.toString(port), "--upstream-xc", gtmHost + ":" + upstreamPort),
+                                START_MILLIS));
+            }
+            return single;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            single.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts an original XC program ({@code gtm} or {@code gtm_proxy}) as the XC user with a new data
+     * directory {@code data} (-D) and its log in it (-l), and waits until it serves.
+     */
+    private LabProcess startOriginal(XcInstallation xc, String name, Path data, String host, int port,
+                                     String program, String... args) throws IOException, InterruptedException {
+        Files.createDirectories(data);
+        xc.giveToUser(data);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-D", data.toString(), "-l", data.resolve(program + ".log").toString()));
+        LabProcess p = LabProcess.spawn(name, xc.command(program, all.toArray(String[]::new)), Map.of(), null,
+                data.getParent().resolve(name + ".out"));
+        try {
+            p.awaitListening(host, port, START_MILLIS);
+        } catch (IOException e) {
+            p.close();
+            throw new IOException(e.getMessage() + " (its own log: " + data.resolve(program + ".log") + ")", e);
+        }
+        return p;
+    }
+
+    @Override
+    public String memberSpec() {
+        return "";
+    }
+
+    @Override
+    public boolean replicated() {
+        return false;
+    }
+
+    @Override
+    public String leader(long timeoutMillis) {
+        return null;
+    }
+
+    @Override
+    public LabProcess killLeader() {
+        return null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (LabProcess p : proxies) {
+            p.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        if (gtm != null) {
+            gtm.close();
+        }
+    }
+}

@@ -1,13 +1,11 @@
 package org.mgtm.lab;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,16 +78,14 @@ final class LabProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until something listens on {@code host:port} (or on any address at that port), for
-     * programs that say nothing on their output when they serve (the original gtm and gtm_proxy log to
-     * their own files). It reads the kernel's socket tables instead of connecting: a connection that
-     * closes without a startup message leaves XC 0.9.2's gtm_proxy unable to serve anyone. Fails when
-     * the process exits first or {@code waitMillis} pass.
+     * Waits until this process (or a program it started, as runuser does) listens on {@code host:port},
+     * for programs that say nothing on their output when they serve (the original gtm and gtm_proxy log
+     * to their own files). Looks at the kernel's socket tables, never connects ({@link ListeningSockets}).
+     * Fails when the process exits first or {@code waitMillis} pass.
      */
     void awaitListening(String host, int port, long waitMillis) throws IOException, InterruptedException {
-        Set<String> wanted = listeningAddresses(InetAddress.getByName(host).getAddress(), port);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        while (!listening(wanted)) {
+        while (!ListeningSockets.heldBy(process.toHandle(), ListeningSockets.listeners(host, port))) {
             if (!process.isAlive()) {
                 throw new IOException(name + " exited with status " + process.exitValue() + " before it served "
                         + host + ":" + port + "; see " + log);
@@ -100,33 +96,6 @@ final class LabProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-    }
-
-    /**
-     * How /proc/net/tcp and tcp6 print a socket serving IPv4 address {@code ipv4} at {@code port}:
-     * addresses as little-endian hex words; the address itself, IPv4's wildcard, the IPv4-mapped IPv6
-     * address (Java's sockets) and IPv6's wildcard.
-     */
-    static Set<String> listeningAddresses(byte[] ipv4, int port) {
-        String v4 = String.format("%02X%02X%02X%02X", ipv4[3], ipv4[2], ipv4[1], ipv4[0]);
-        String p = String.format(":%04X", port);
-        return Set.of(v4 + p, "00000000" + p, "0000000000000000FFFF0000" + v4 + p, "0".repeat(32) + p);
-    }
-
-    private static boolean listening(Set<String> addresses) throws IOException {
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            if (!Files.isReadable(Path.of(table))) {
-                continue;
-            }
-            for (String line : Files.readAllLines(Path.of(table))) {
-                String[] f = line.trim().split("\\s+");
-                // sl local_address rem_address st ...; st 0A is LISTEN
-                if (f.length > 3 && addresses.contains(f[1]) && f[3].equals("0A")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** Waits for the end of the process: its exit status, or -1 if it still runs after {@code timeoutMillis}. */

@@ -77,24 +77,29 @@ final class XcLoad {
         for (int n = 0; n < lab.nodes(); n++) {
             pgbenches.add(pgbench("pgbench via coordinator " + (n + 1), pgbenchDir(n), n, settings.clients()));
         }
-        if (settings.race()) {
-            transfer = pgbench("transfer client via coordinator 1", dir.resolve("transfer"), 0, 1, "-f",
-                    dir.resolve("transfer.sql").toString());
-            reader.start();
-        }
         List<Kill> kills = new ArrayList<>();
         Map<Integer, String> leaders = new LinkedHashMap<>();
-        killAndWatch(startMicros, pgbenches, kills, leaders);
-        for (LabProcess p : pgbenches) {
-            awaitEnd(p);
-        }
         RaceSummary race = null;
-        if (transfer != null) {
-            awaitEnd(transfer);
-            List<RaceSample> samples = reader.stop();
-            String output = Files.readString(transfer.log());
-            race = new RaceSummary(samples, PgbenchLog.readDir(dir.resolve("transfer")).transactions(),
-                    PgbenchLog.abortedClients(output).size());
+        try {
+            if (settings.race()) {
+                transfer = pgbench("transfer client via coordinator 1", dir.resolve("transfer"), 0, 1, "-f",
+                        dir.resolve("transfer.sql").toString());
+                reader.start();
+            }
+            killAndWatch(startMicros, pgbenches, kills, leaders);
+            for (LabProcess p : pgbenches) {
+                awaitEnd(p);
+            }
+            if (transfer != null) {
+                awaitEnd(transfer);
+                List<RaceSample> samples = reader.stop();
+                race = new RaceSummary(samples, PgbenchLog.readDir(dir.resolve("transfer")).transactions(),
+                        PgbenchLog.abortedClients(Files.readString(transfer.log())).size());
+            }
+        } finally {
+            if (reader != null && race == null) {
+                reader.stop(); // the run failed: no more readings of a lab that is being stopped
+            }
         }
         List<PgbenchLog> logs = new ArrayList<>();
         List<String> outputs = new ArrayList<>();

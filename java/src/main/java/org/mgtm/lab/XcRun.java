@@ -31,6 +31,8 @@ final class XcRun {
         System.out.println("== " + setup.label() + ", pgbench -c " + options.clients() + " per coordinator; files in "
                 + dir);
         long startGxid = session.startGxid();
+        // Another lab on this machine may use the same addresses: never serve its processes, or ours to it.
+        ListeningSockets.requireFree(setup.addresses(replicaHosts, session.lab.nodeHosts()));
         LabGtm gtm = setup.start(session, classPath, replicaHosts, dir, startGxid);
         session.useGtm(gtm);
         TrafficCapture capture = null;

@@ -1,7 +1,9 @@
 package org.mgtm.lab;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -71,6 +73,34 @@ record XcSetup(Gtm gtm, int replicas, SingleGtm.Proxy proxy, Long relayMicros, L
     /** A directory name for the setup's runs: the label's words joined by dashes. */
     String slug() {
         return label().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    }
+
+    /**
+     * Every address the setup's GTM side and the nodes will listen on: the GTM's XC port (and the
+     * relay's) or the replicas' XC, internal and raft ports (FD_SOCK2 takes the raft port + 100), and
+     * each node's proxy, coordinator and datanode ports.
+     */
+    List<InetSocketAddress> addresses(List<String> replicaHosts, List<String> nodeHosts) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        if (gtm == Gtm.GROUP) {
+            for (String host : replicaHosts.subList(0, replicas)) {
+                for (int port : List.of(LabCluster.CLIENT_PORT, LabCluster.INTERNAL_PORT, LabCluster.RAFT_PORT,
+                        LabCluster.RAFT_PORT + 100)) {
+                    out.add(new InetSocketAddress(host, port));
+                }
+            }
+        } else {
+            out.add(new InetSocketAddress(replicaHosts.get(0), LabCluster.CLIENT_PORT));
+            if (relayMicros != null) {
+                out.add(new InetSocketAddress(replicaHosts.get(0), LabCluster.CLIENT_PORT + 1));
+            }
+        }
+        for (String host : nodeHosts) {
+            for (int port : List.of(LabCluster.CLIENT_PORT, XcLab.COORDINATOR_PORT, XcLab.DATANODE_PORT)) {
+                out.add(new InetSocketAddress(host, port));
+            }
+        }
+        return out;
     }
 
     /**

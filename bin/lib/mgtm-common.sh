@@ -107,8 +107,29 @@ mgtm_stop_pidfile() {
 }
 
 # Succeeds when something accepts TCP connections on host $1 port $2 (bash's /dev/tcp; 2 s at most).
+# It connects: see mgtm_port_listening for ports an original XC gtm_proxy may serve.
 mgtm_port_open() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
+}
+
+# Succeeds when a socket listens on IPv4 address $1 (or on any address) port $2, without connecting:
+# a connection that closes without a startup message leaves XC 0.9.2's gtm_proxy unable to serve
+# anyone (its worker waits for that connection forever). Reads the kernel's tables, where addresses
+# are little-endian hex words: /proc/net/tcp, and /proc/net/tcp6 for Java's IPv4-mapped sockets. For
+# a host name, or without /proc, it falls back to mgtm_port_open.
+mgtm_port_listening() {
+  local a b c d v4
+  if [[ ! $1 =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || [ ! -r /proc/net/tcp ]; then
+    mgtm_port_open "$1" "$2"
+    return
+  fi
+  IFS=. read -r a b c d <<<"$1"
+  printf -v v4 '%02X%02X%02X%02X' "$d" "$c" "$b" "$a"
+  awk -v port="$(printf ':%04X' "$2")" -v v4="$v4" '
+    BEGIN { want[v4 port]; want["00000000" port]; want["0000000000000000FFFF0000" v4 port]
+            want["00000000000000000000000000000000" port] }
+    FNR > 1 && ($2 in want) && $4 == "0A" { found = 1 }
+    END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
 # Prints the value of `key = value` in a config file (quotes and trailing comments removed), or $3.

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
         description = "pgbench-shaped load over the Postgres-XC 0.9.2 GTM protocol: each client loops "
                 + "begin + GXID, k snapshots, commit. Works against mgtm, an XC gtm or an XC gtm_proxy. "
                 + "Subcommands: chart (TPS by backends, PNG), grants (peak GXID grants/s), open-transactions "
-                + "(hold N open).",
-        subcommands = {ChartCommand.class, GrantsCommand.class, OpenTransactionsCommand.class, RelayCommand.class})
+                + "(hold N open), relay (added latency), xc (real Postgres-XC pgbench through a GTM setup).",
+        subcommands = {ChartCommand.class, GrantsCommand.class, OpenTransactionsCommand.class, RelayCommand.class,
+                org.mgtm.lab.XcBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     // -h is the host here (as in pgbench and gtm_proxy), so help is --help only.
     @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")

@@ -19,6 +19,7 @@ import org.mgtm.bench.BenchSettings;
 import org.mgtm.chart.FailoverChart;
 import org.mgtm.protocol.WireFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
  * 127.0.0.11-13 and 2 mgtm_proxy processes on 127.0.0.31-32, runs the pgbench-shaped load through both
  * proxies with a live line per second, kills the leader with SIGKILL, and reports the failover pause,
  * the totals, whether any backend saw an error, and a PNG chart. Stops everything it started. With
- * {@code --pgxc-home} (or PGXC_HOME) the same on a real Postgres-XC 0.9.2 cluster: {@link XcDemo}.
+ * {@code --pgxc-home} (or PGXC_HOME) the same on a real Postgres-XC 0.9.2 cluster ({@link #runOnXc}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Failover demo on loopback: 3 mgtm replicas, 2 mgtm_proxy, load through both, kill the leader.",
@@ -50,44 +51,15 @@ public final class DemoCommand implements Callable<Integer> {
             + "with --pgxc-home run/demo-xc).")
     Path dir;
 
-    @Option(names = "--replica-hosts", split = ",", defaultValue = "127.0.0.11,127.0.0.12,127.0.0.13",
-            description = "The mgtm replicas' addresses (default: ${DEFAULT-VALUE}).")
-    List<String> replicaHosts;
-
-    @Option(names = "--node-hosts", split = ",", defaultValue = "127.0.0.31,127.0.0.32",
-            description = "The XC nodes' addresses: an mgtm_proxy on each, with --pgxc-home also an XC datanode and "
-                    + "coordinator (default: ${DEFAULT-VALUE}).")
-    List<String> nodeHosts;
-
-    @Option(names = "--pgxc-home", defaultValue = "${env:PGXC_HOME}",
-            description = "An existing Postgres-XC 0.9.2 installation: run the demo on real XC (default: $PGXC_HOME).")
-    Path pgxcHome;
-
-    @Option(names = "--pgxc-user", description = "The user XC runs as (default: postgres when root, else the current user).")
-    String pgxcUser;
-
-    @Option(names = {"-s", "--scale"}, defaultValue = "10",
-            description = "pgbench scale of the XC lab's database (default: ${DEFAULT-VALUE}).")
-    int scale;
-
-    @Option(names = "--lab-dir", defaultValue = "run/xc-lab",
-            description = "The XC lab: data directories and mgtm's data, created on first use and kept "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Path labDir;
-
-    @Option(names = "--jar", description = "The mgtm jar to start the processes from (default: this one's class path).")
-    Path jar;
+    @Mixin
+    LabOptions lab;
 
     @Override
     public Integer call() throws Exception {
-        String classPath = jar != null ? jar.toAbsolutePath().toString() : LocalProcess.ownClassPath();
-        if (pgxcHome != null && !pgxcHome.toString().isEmpty()) {
-            String user = pgxcUser != null ? pgxcUser : XcInstallation.defaultUser();
+        if (lab.hasPgxcHome()) {
             try {
-                return new XcDemo(new XcInstallation(pgxcHome, user), new XcDemo.Settings(classPath, replicaHosts,
-                        nodeHosts, labDir, dir != null ? dir : Path.of("run/demo-xc"), scale, clientsPerProxy, seconds,
-                        killAt)).run();
-            } catch (java.io.IOException | IllegalStateException e) {
+                return runOnXc(dir != null ? dir : Path.of("run/demo-xc"));
+            } catch (java.io.IOException | IllegalStateException | IllegalArgumentException e) {
                 // what failed and where its log is: a stack trace would only hide it
                 System.err.println("mgtm demo: " + e.getMessage());
                 return 1;
@@ -96,10 +68,29 @@ public final class DemoCommand implements Callable<Integer> {
         Path runDir = dir != null ? dir : Path.of("run/demo");
         deleteTree(runDir);
         Files.createDirectories(runDir);
-        try (LabCluster cluster = LabCluster.start(classPath, replicaHosts, nodeHosts, runDir, runDir, 1000)) {
+        try (LabCluster cluster = LabCluster.start(lab.classPath(), lab.replicaHosts, lab.nodeHosts, runDir, runDir,
+                1000)) {
             return runLoad(cluster, runDir);
         } finally {
             System.out.println("== stopped everything the demo started; logs in " + runDir);
+        }
+    }
+
+    /**
+     * The demo on a real Postgres-XC 0.9.2: a group of every replica host with an mgtm_proxy per node,
+     * XC's datanode and coordinator on each node (bin/node-start), pgbench through every coordinator
+     * with the leader killed at the kill times, the figures and checks ({@link XcRunReport}).
+     */
+    private int runOnXc(Path runDir) throws Exception {
+        deleteTree(runDir);
+        XcInstallation xc = lab.installation();
+        XcSetup setup = new XcSetup(XcSetup.Gtm.GROUP, lab.replicaHosts.size(), SingleGtm.Proxy.MGTM, null, killAt);
+        try (XcLabSession session = XcLabSession.open(xc, lab.lab(xc), runDir)) {
+            XcRunResult result = XcRun.run(session, setup, lab.classPath(), lab.replicaHosts,
+                    new XcRun.Options(clientsPerProxy, seconds, 0, false, false, "xc-demo"), session.runDir);
+            return result.passed() ? 0 : 1;
+        } finally {
+            System.out.println("== stopped everything the demo started; logs in " + runDir.toAbsolutePath());
         }
     }
 
@@ -107,10 +98,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "== load: %d backends on each proxy, %d s; killing the leader at %s s%n",
                 clientsPerProxy, seconds, killAt);
         List<BenchRun> runs = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(nodeHosts.size());
+        ExecutorService pool = Executors.newFixedThreadPool(lab.nodeHosts.size());
         List<Future<BenchResult>> results = new ArrayList<>();
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        for (String host : nodeHosts) {
+        for (String host : lab.nodeHosts) {
             BenchRun run = new BenchRun(new BenchSettings(new InetSocketAddress(host, LabCluster.CLIENT_PORT), clientsPerProxy,
                     seconds, 5, false, 1, WireFormat.DEFAULT, false), quiet);
             runs.add(run);
@@ -159,9 +150,8 @@ public final class DemoCommand implements Callable<Integer> {
         double pause = longestPauseAfter(completions, kills);
         Path png = runDir.resolve("demo-timeline.png");
         FailoverChart.write(png, Map.of("transactions/s (both proxies)", perSecond), FailoverChart.numbered(kills),
-                "mgtm failover demo: "
-                + replicaHosts.size() + " replicas, " + nodeHosts.size() + " proxies, "
-                + (nodeHosts.size() * clientsPerProxy) + " backends");
+                "mgtm failover demo: " + lab.replicaHosts.size() + " replicas, " + lab.nodeHosts.size() + " proxies, "
+                + (lab.nodeHosts.size() * clientsPerProxy) + " backends");
         writeCsv(runDir.resolve("demo-timeline.csv"), perSecond);
         System.out.println("== result");
         System.out.printf(Locale.ROOT, "   transactions: %d (%.0f tps on average), backend errors: %d%n", transactions,

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.mgtm.bench.TpsCsv;
 import picocli.CommandLine;
@@ -17,21 +16,14 @@ import picocli.CommandLine;
  * {@code mgtm bench xc} on a real Postgres-XC 0.9.2, shortened: the original gtm + gtm_proxy, then
  * mgtm x3 + mgtm_proxy with the leader killed, each pgbench -s 2 -c 2 -T 15 through both coordinators
  * with the race experiment and the capture audited; one CSV, one table, one chart. Runs only when
- * PGXC_HOME names an installation (CI has none, and the project never builds XC): skipped loudly
- * otherwise. Shares the lab in target/xc-lab with RealXcDemoTest; addresses as there
- * (MGTM_DEMO_REPLICA_HOSTS / MGTM_DEMO_NODE_HOSTS).
+ * PGXC_HOME names an installation, skipped loudly otherwise ({@link RealXc}). Shares the lab in
+ * target/xc-lab with RealXcDemoTest; addresses as there.
  */
 class RealXcBenchTest {
     @Test
     void originalAndReplicatedSetupsRunWithoutErrorsLostMoneyOrAuditViolations() throws Exception {
-        String home = System.getenv("PGXC_HOME");
-        if (home == null || home.isBlank()) {
-            String why = "NOT TESTED: mgtm bench xc on a real Postgres-XC 0.9.2 (original gtm + gtm_proxy and mgtm x3 "
-                    + "+ mgtm_proxy with a leader kill, race reader, captured traffic audited) was skipped: PGXC_HOME is "
-                    + "not set. To run it: PGXC_HOME=/path/to/pgxc-0.9.2 mvn test -Dtest=RealXcBenchTest";
-            System.err.println(why);
-            Assumptions.assumeTrue(false, why);
-        }
+        String home = RealXc.homeOrSkip("mgtm bench xc on a real Postgres-XC 0.9.2 (original gtm + gtm_proxy and "
+                + "mgtm x3 + mgtm_proxy with a leader kill, race reader, captured traffic audited)", "RealXcBenchTest");
         Path dir = Path.of("target", "xc-bench");
         DemoCommand.deleteTree(dir);
         Path csv = dir.resolve("runs.csv");
@@ -40,8 +32,7 @@ class RealXcBenchTest {
         List<String> common = new ArrayList<>(List.of("--pgxc-home", home, "-s", "2", "-c", "2", "-T", "15", "--warmup",
                 "3", "--race", "--capture", "--csv", csv.toString(), "--table", table.toString(), "--dir",
                 dir.toString(), "--lab-dir", Path.of("target", "xc-lab").toString()));
-        addHosts(common, "--replica-hosts", "MGTM_DEMO_REPLICA_HOSTS");
-        addHosts(common, "--node-hosts", "MGTM_DEMO_NODE_HOSTS");
+        RealXc.addHosts(common);
 
         List<String> original = new ArrayList<>(common);
         original.addAll(List.of("--gtm", "original", "--proxy", "original"));
@@ -78,13 +69,6 @@ class RealXcBenchTest {
             return Files.readString(file);
         } catch (java.io.IOException e) {
             return "(no " + file + ")";
-        }
-    }
-
-    private static void addHosts(List<String> args, String option, String variable) {
-        String hosts = System.getenv(variable);
-        if (hosts != null && !hosts.isBlank()) {
-            args.addAll(List.of(option, hosts));
         }
     }
 }

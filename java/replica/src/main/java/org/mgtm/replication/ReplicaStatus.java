@@ -47,10 +47,23 @@ final class ReplicaStatus {
         doc.put("preparedTransactions", s.prepared());
         doc.put("sequences", s.sequences());
         doc.put("sessions", s.sessions());
-        doc.put("logEntries", server.sequencer().entries());
-        doc.put("logCommands", server.sequencer().commands());
+        ReplicatedSequencer seq = server.sequencer();
+        doc.put("logEntries", seq.entries());
+        doc.put("logCommands", seq.commands());
+        doc.put("commandsPerEntry", ratio(seq.commands(), seq.entries()));
+        // Reads answered without the log (docs/decisions/0008): riding on their batch's entry, or
+        // confirmed by a leadership check round shared by a batch of reads only.
+        doc.put("readsWithEntries", seq.readsWithEntries());
+        doc.put("readRounds", seq.readRounds());
+        doc.put("readsOnRounds", seq.readsOnRounds());
+        doc.put("readsPerRound", ratio(seq.readsOnRounds(), seq.readRounds()));
         doc.put("stateDigest", s.digest());
         return doc;
+    }
+
+    /** a / b to two decimals, 0 when b is 0. */
+    private static double ratio(long a, long b) {
+        return b == 0 ? 0 : Math.round(100.0 * a / b) / 100.0;
     }
 
     static String json(ReplicaServer server) {

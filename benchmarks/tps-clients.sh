@@ -188,13 +188,18 @@ for n in $group_sizes; do
     endpoints+=("${phosts[$i]}:$proxy_port")
   done
   read -r e0 c0 <<<"$(mgtm_group_log_counters "$members" "$secret" "$internal_port")"
+  read -r we0 rr0 ro0 q0 b0 <<<"$(mgtm_group_read_counters "$members" "$secret" "$internal_port")"
   measure "mgtm x$n via ${#phosts[@]} proxies" "$n" "${endpoints[@]}"
   read -r e1 c1 <<<"$(mgtm_group_log_counters "$members" "$secret" "$internal_port")"
+  read -r we1 rr1 ro1 q1 b1 <<<"$(mgtm_group_read_counters "$members" "$secret" "$internal_port")"
   mgtm_stop_tracked # proxies first: they print their grouping statistics at stop
   {
     echo
     echo "Leader at the start: $leader. Over the points the leader appended $((e1 - e0)) log entries carrying"
     echo "$((c1 - c0)) commands ($(awk -v e=$((e1 - e0)) -v c=$((c1 - c0)) 'BEGIN {printf "%.2f", e ? c / e : 0}') per entry, group commit)."
+    echo "Reads answered without the log: $((we1 - we0)) with their batch's entry, $((rr1 - rr0)) in $((ro1 - ro0)) check"
+    echo "rounds ($(awk -v r=$((ro1 - ro0)) -v n=$((rr1 - rr0)) 'BEGIN {printf "%.2f", r ? n / r : 0}') per round). The proxies' $((q1 - q0)) requests carried $((b1 - b0)) backend requests"
+    echo "($(awk -v q=$((q1 - q0)) -v b=$((b1 - b0)) 'BEGIN {printf "%.2f", q ? b / q : 0}') per request)."
     echo "Proxies at stop (warmup included):"
     for ((i = 0; i < ${#phosts[@]}; i++)); do
       echo "- ${phosts[$i]}: $(grep -o 'mgtm_proxy stopping: .*' "$gdir/proxy$i.log" || echo 'no statistics line')"

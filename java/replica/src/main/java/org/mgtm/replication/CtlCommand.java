@@ -97,11 +97,13 @@ public final class CtlCommand implements Callable<Integer> {
         for (JsonNode d : docs) {
             if ("Leader".equals(d.path("role").asText())) {
                 System.out.printf(Locale.ROOT, "leader %s: %d log entries carried %d commands (%s per entry); reads "
-                                + "without the log: %d with their batch's entry, %d in %d check rounds (%s per round)%n",
+                                + "without the log: %d with their batch's entry, %d in %d check rounds (%s per round); "
+                                + "%d client requests carried %d backend requests (%s per request)%n",
                         d.path("member").asText(), d.path("logEntries").asLong(), d.path("logCommands").asLong(),
                         d.path("commandsPerEntry").asText("-"), d.path("readsWithEntries").asLong(),
                         d.path("readsOnRounds").asLong(), d.path("readRounds").asLong(),
-                        d.path("readsPerRound").asText("-"));
+                        d.path("readsPerRound").asText("-"), d.path("clientRequests").asLong(),
+                        d.path("backendRequests").asLong(), d.path("backendRequestsPerRequest").asText("-"));
             }
         }
     }

@@ -57,6 +57,10 @@ final class ReplicaStatus {
         doc.put("readRounds", seq.readRounds());
         doc.put("readsOnRounds", seq.readsOnRounds());
         doc.put("readsPerRound", ratio(seq.readsOnRounds(), seq.readRounds()));
+        // What the clients' grouping achieved: a proxy's MULTI request carries several backends' requests.
+        doc.put("clientRequests", seq.clientRequests());
+        doc.put("backendRequests", seq.backendRequests());
+        doc.put("backendRequestsPerRequest", ratio(seq.backendRequests(), seq.clientRequests()));
         doc.put("stateDigest", s.digest());
         return doc;
     }

@@ -90,6 +90,8 @@ public final class ReplicatedSequencer implements Sequencer {
     private final LongAdder readRounds = new LongAdder();
     private final LongAdder readsOnRounds = new LongAdder();
     private final LongAdder readsWithEntries = new LongAdder();
+    private final LongAdder clientRequests = new LongAdder();
+    private final LongAdder backendRequests = new LongAdder();
     // Guarded by {@code draining}: only the draining thread chains batches.
     private CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
 
@@ -116,9 +118,36 @@ public final class ReplicatedSequencer implements Sequencer {
 
     @Override
     public void submit(Command command, Connection connection, long tag) {
-        boolean read = command instanceof Command.Client c && GtmStateMachine.isPureRead(c.request())
-                && reads.mayAnswerFromState(c);
+        boolean read = false;
+        if (command instanceof Command.Client c) {
+            clientRequests.increment();
+            backendRequests.add(backendRequests(c.request()));
+            read = GtmStateMachine.isPureRead(c.request()) && reads.mayAnswerFromState(c);
+        }
         queue.offer(new Pending(command, connection, tag, null, read));
+    }
+
+    /** How many backends' requests one request carries: a proxy's MULTI request one per entry. */
+    private static int backendRequests(Request r) {
+        if (r instanceof Request.TxnBeginGetGxidMulti m) {
+            return m.entries().size();
+        } else if (r instanceof Request.SnapshotGetMulti m) {
+            return m.txns().size();
+        } else if (r instanceof Request.TxnCommitMulti m) {
+            return m.txns().size();
+        } else if (r instanceof Request.TxnRollbackMulti m) {
+            return m.txns().size();
+        }
+        return 1;
+    }
+
+    /** Client requests submitted, and the backend requests they carried (a MULTI carries several). */
+    public long clientRequests() {
+        return clientRequests.sum();
+    }
+
+    public long backendRequests() {
+        return backendRequests.sum();
     }
 
     @Override

@@ -77,11 +77,11 @@ class ReplicaReadsTest {
     }
 
     private static int gxid(Response r) {
-        return assertInstanceOf(Response.BeginGxid.class, r).gxid();
+        return assertInstanceOf(Response.BeginGxid.class, r, () -> "answer: " + r).gxid();
     }
 
     private static Snapshot snapshot(Response r) {
-        return assertInstanceOf(Response.SnapshotResult.class, r).snapshot();
+        return assertInstanceOf(Response.SnapshotResult.class, r, () -> "answer: " + r).snapshot();
     }
 
     /** The committed GXID is below xmax and not listed as running (invariants 3 and 4). */

@@ -7,6 +7,9 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jgroups.Address;
@@ -14,6 +17,8 @@ import org.jgroups.EmptyMessage;
 import org.jgroups.Global;
 import org.jgroups.Header;
 import org.jgroups.Message;
+import org.jgroups.annotations.Property;
+import org.jgroups.conf.AttributeType;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.Role;
@@ -48,8 +53,16 @@ public class LeaderCheck extends Protocol {
         ClassConfigurator.add(HEADER_ID, CheckHeader.class);
     }
 
+    @Property(description = "A round not decided within this time (ms) is followed by another, which can "
+            + "confirm it", type = AttributeType.TIME)
+    protected long round_retry = 500;
+
     private RAFT raft;
     private CheckRounds rounds;
+    // Guarded by roundLock: whether a round is out, and what the calls made meanwhile wait for.
+    private final Object roundLock = new Object();
+    private boolean roundOut;
+    private CompletableFuture<Long> nextRound;
     private final LongAdder roundsSent = new LongAdder();
     private final LongAdder roundsConfirmed = new LongAdder();
 
@@ -77,17 +90,71 @@ public class LeaderCheck extends Protocol {
     }
 
     /**
-     * Starts a round now; completes with the term once a majority of the members confirmed this
-     * member as their leader in it, after this call. Fails at once if this member does not lead, and
-     * when the term changes or this member stops leading before the majority answered. Never times
-     * out by itself: callers bound the wait.
+     * Completes with the term once a majority of the members confirmed this member as their leader in
+     * it, in a round sent after this call. Fails if this member does not lead, and when the term
+     * changes or this member stops leading before the majority answered. Never times out by itself:
+     * callers bound the wait.
+     *
+     * <p>One round is out at a time: a call made while one is out waits for the next, which leaves as
+     * soon as the one out is decided (a round sent before the call could not serve it). So every call
+     * made during one round trip shares the next round, however many there are.
      */
     public CompletableFuture<Long> confirm() {
+        synchronized (roundLock) {
+            if (roundOut) {
+                if (nextRound == null) {
+                    nextRound = new CompletableFuture<>();
+                }
+                return nextRound;
+            }
+            roundOut = true;
+        }
         CompletableFuture<Long> confirmed = new CompletableFuture<>();
+        sendRound(confirmed);
+        return confirmed;
+    }
+
+    /** The round out is decided: the calls that waited for the next one get it now. */
+    private void roundDecided() {
+        CompletableFuture<Long> waiting;
+        synchronized (roundLock) {
+            waiting = nextRound;
+            nextRound = null;
+            if (waiting == null) {
+                roundOut = false;
+                return;
+            }
+        }
+        sendRound(waiting);
+    }
+
+    /** Sends a round for {@code confirmed}; when it is decided (or overdue), the next round may leave. */
+    private void sendRound(CompletableFuture<Long> confirmed) {
+        AtomicBoolean passedOn = new AtomicBoolean();
+        Runnable passOn = () -> {
+            if (passedOn.compareAndSet(false, true)) {
+                roundDecided();
+            }
+        };
+        confirmed.whenComplete((term, failure) -> passOn.run());
+        // A round still undecided after round_retry (a member that did not know the leader yet, messages
+        // held up) is followed by another: a majority's yes to a later round confirms this one too. Only
+        // the caller's own deadline, a term change or the end of the leadership fail it.
+        Future<?> retry = getTransport().getTimer().schedule(() -> {
+            if (!confirmed.isDone()) {
+                synchronized (roundLock) {
+                    if (nextRound == null) {
+                        nextRound = new CompletableFuture<>();
+                    }
+                }
+                passOn.run();
+            }
+        }, round_retry, TimeUnit.MILLISECONDS, false);
+        confirmed.whenComplete((term, failure) -> retry.cancel(false));
         long term = leadingTerm();
         if (term < 0) {
             confirmed.completeExceptionally(new CheckRounds.LeadershipNotConfirmed("this member does not lead"));
-            return confirmed;
+            return;
         }
         CheckRounds.Started started = rounds.start(term, confirmed);
         run(started.completions());
@@ -98,13 +165,12 @@ public class LeaderCheck extends Protocol {
             roundsSent.increment();
         } catch (RuntimeException e) {
             confirmed.completeExceptionally(e);
-            return confirmed;
+            return;
         }
         // This member's own answer, given after the round left, like everyone else's: had it moved to a
         // later term in between, its term would show it.
         long now = leadingTerm();
         run(rounds.answer(raft.raftId(), now < 0 ? raft.currentTerm() : now, started.round(), now == term));
-        return confirmed;
     }
 
     /** Rounds sent, and rounds confirmed by a majority. */

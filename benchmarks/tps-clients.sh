@@ -29,6 +29,7 @@ Usage: benchmarks/tps-clients.sh [options]
       --internal-port N    replicas' internal port (default 6680, env MGTM_INTERNAL_PORT)
       --raft-port N        raft port; FD_SOCK2 also uses N+100 and N+101 (default 7800, env MGTM_RAFT_PORT)
       --proxy-port N       proxies' listen port (default 6666, env MGTM_PROXY_PORT)
+      --proxy-args "ARGS"  more mgtm proxy options for every proxy (e.g. "--max-rounds-out 2")
       --data-dir DIR       where the replicas' raft logs go (default: a temporary directory; the
                            file system matters, the log is fsync'ed)
       --out-dir DIR        where the results go (default benchmarks/results)
@@ -47,6 +48,7 @@ internal_port=${MGTM_INTERNAL_PORT:-6680}
 raft_port=${MGTM_RAFT_PORT:-7800}
 proxy_port=${MGTM_PROXY_PORT:-6666}
 data_root=""
+proxy_args=""
 out_dir=$here/results
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || case $1 in -h | --help) ;; *) mgtm_die "$1 needs a value (--help)" ;; esac
@@ -63,6 +65,7 @@ while [ $# -gt 0 ]; do
     --raft-port) raft_port=$2 ;;
     --proxy-port) proxy_port=$2 ;;
     --data-dir) data_root=$2 ;;
+    --proxy-args) proxy_args=$2 ;;
     --out-dir) out_dir=$2 ;;
     -h | --help) usage; exit 0 ;;
     *) mgtm_die "unknown option $1 (--help)" ;;
@@ -135,7 +138,7 @@ echo "tps-clients: $points points of $seconds s, about $(((estimate + 59) / 60))
     echo "- mgtm: replicas on ${rhosts[*]:0:$largest} (raft port $raft_port, XC port $xc_port, internal port"
     echo "  $internal_port), raft log fsync'ed on $(df -PT "$data_root" | awk 'NR == 2 {print $2}') ($data_root);"
     echo "  ${#phosts[@]} mgtm_proxy on ${phosts[*]} port $proxy_port, the backends split over them (when they"
-    echo "  do not divide evenly, the first proxies take one more)"
+    echo "  do not divide evenly, the first proxies take one more)${proxy_args:+; proxy options: \`$proxy_args\`}"
   fi
   echo "- each point: one bench process per endpoint, all started together, $seconds s; tps and GTM"
   echo "  requests/s are their sums, p50 and p99 the worst of them; $warmup s of unrecorded load at 8"
@@ -181,8 +184,9 @@ for n in $group_sizes; do
   leader=$(mgtm_group_leader "$members" "$secret" "$internal_port" 60)
   endpoints=()
   for ((i = 0; i < ${#phosts[@]}; i++)); do
+    # shellcheck disable=SC2086 # --proxy-args is split into options on purpose
     mgtm_spawn "$gdir/proxy$i.log" "$gdir/proxy$i.pid" proxy -h "${phosts[$i]}" -p "$proxy_port" \
-      --members "$members" --internal-port "$internal_port" --secret "$secret"
+      --members "$members" --internal-port "$internal_port" --secret "$secret" $proxy_args
     mgtm_track "$gdir/proxy$i.pid"
     mgtm_wait_for_line "$gdir/proxy$i.log" "I'm running" "$gdir/proxy$i.pid" 60
     endpoints+=("${phosts[$i]}:$proxy_port")

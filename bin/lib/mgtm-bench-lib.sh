@@ -117,13 +117,13 @@ print(l[0]["logEntries"], l[0]["logCommands"]) if l else print(0, 0)' 2>/dev/nul
 }
 
 # mgtm_group_read_counters MEMBERS SECRET INTERNAL_PORT
-# Prints the leader's "readsWithEntries readsOnRounds readRounds clientRequests backendRequests" (reads
+# Prints the leader's "readsWithEntries readsOnRounds checkRounds clientRequests backendRequests" (reads
 # answered without the log, with their batch's entry or in check rounds; the requests clients sent and
 # the backend requests they carried), or "0 0 0 0 0".
 mgtm_group_read_counters() {
   mgtm_group_status "$1" "$2" "$3" | python3 -c 'import json,sys
 d=json.load(sys.stdin); l=[m for m in d if m.get("role")=="Leader"]
-k=["readsWithEntries","readsOnRounds","readRounds","clientRequests","backendRequests"]
+k=["readsWithEntries","readsOnRounds","checkRounds","clientRequests","backendRequests"]
 print(*[l[0].get(x, 0) for x in k]) if l else print(0, 0, 0, 0, 0)' 2>/dev/null || echo "0 0 0 0 0"
 }
 

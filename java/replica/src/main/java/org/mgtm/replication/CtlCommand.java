@@ -101,7 +101,7 @@ public final class CtlCommand implements Callable<Integer> {
                                 + "%d client requests carried %d backend requests (%s per request)%n",
                         d.path("member").asText(), d.path("logEntries").asLong(), d.path("logCommands").asLong(),
                         d.path("commandsPerEntry").asText("-"), d.path("readsWithEntries").asLong(),
-                        d.path("readsOnRounds").asLong(), d.path("readRounds").asLong(),
+                        d.path("readsOnRounds").asLong(), d.path("checkRounds").asLong(),
                         d.path("readsPerRound").asText("-"), d.path("clientRequests").asLong(),
                         d.path("backendRequests").asLong(), d.path("backendRequestsPerRequest").asText("-"));
             }

@@ -51,12 +51,15 @@ final class ReplicaStatus {
         doc.put("logEntries", seq.entries());
         doc.put("logCommands", seq.commands());
         doc.put("commandsPerEntry", ratio(seq.commands(), seq.entries()));
-        // Reads answered without the log (docs/decisions/0008): riding on their batch's entry, or
-        // confirmed by a leadership check round shared by a batch of reads only.
+        // Reads answered without the log (docs/decisions/0008): riding on their batch's entry, or, in a
+        // batch of reads only, confirmed by a leadership check round (one round serves every batch
+        // that arrived while the one before it was out).
         doc.put("readsWithEntries", seq.readsWithEntries());
-        doc.put("readRounds", seq.readRounds());
+        long rounds = member == null ? 0 : member.leaderCheck().roundsSent();
+        doc.put("readBatches", seq.readBatches());
         doc.put("readsOnRounds", seq.readsOnRounds());
-        doc.put("readsPerRound", ratio(seq.readsOnRounds(), seq.readRounds()));
+        doc.put("checkRounds", rounds);
+        doc.put("readsPerRound", ratio(seq.readsOnRounds(), rounds));
         // What the clients' grouping achieved: a proxy's MULTI request carries several backends' requests.
         doc.put("clientRequests", seq.clientRequests());
         doc.put("backendRequests", seq.backendRequests());

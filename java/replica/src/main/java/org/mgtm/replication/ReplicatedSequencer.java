@@ -87,7 +87,7 @@ public final class ReplicatedSequencer implements Sequencer {
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     private final LongAdder entries = new LongAdder();
     private final LongAdder commands = new LongAdder();
-    private final LongAdder readRounds = new LongAdder();
+    private final LongAdder readBatches = new LongAdder();
     private final LongAdder readsOnRounds = new LongAdder();
     private final LongAdder readsWithEntries = new LongAdder();
     private final LongAdder clientRequests = new LongAdder();
@@ -169,9 +169,9 @@ public final class ReplicatedSequencer implements Sequencer {
         return commands.sum();
     }
 
-    /** Check rounds (batches of reads only) and the reads they carried. */
-    public long readRounds() {
-        return readRounds.sum();
+    /** Batches of reads only (each waited for a check round) and the reads they carried. */
+    public long readBatches() {
+        return readBatches.sum();
     }
 
     public long readsOnRounds() {
@@ -236,7 +236,7 @@ public final class ReplicatedSequencer implements Sequencer {
             readsWithEntries.add(readCount);
             outcome = await(() -> log.apply(BatchStateMachine.encode(encoded)));
         } else {
-            readRounds.increment();
+            readBatches.increment();
             readsOnRounds.add(readCount);
             outcome = await(reads::confirm);
         }

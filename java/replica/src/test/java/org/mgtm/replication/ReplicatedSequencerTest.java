@@ -107,7 +107,7 @@ class ReplicatedSequencerTest {
         checks.get(0).complete(null);
         assertInstanceOf(Response.SnapshotResult.class, answer(1));
         assertEquals(new Response.TxnStatus(1001, 0), answer(2));
-        assertEquals(1, sequencer.readRounds());
+        assertEquals(1, sequencer.readBatches());
         assertEquals(2, sequencer.readsOnRounds());
     }
 

@@ -19,7 +19,7 @@ import org.mgtm.replication.GroupStatus;
 final class GroupCounters {
     private static final long TIMEOUT_MILLIS = 2000;
     private static final String[] COUNTERS = {"logEntries", "logCommands", "readsWithEntries", "readsOnRounds",
-        "readRounds", "clientRequests", "backendRequests"};
+        "checkRounds", "clientRequests", "backendRequests"};
 
     private final List<Member> members;
     private final int internalPort;

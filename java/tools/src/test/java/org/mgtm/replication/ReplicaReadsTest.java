@@ -59,7 +59,7 @@ class ReplicaReadsTest {
                 long reads = counter(after, before, "readsOnRounds") + counter(after, before, "readsWithEntries");
                 System.out.printf("%d begins and commits went through the log as %d commands; %d reads were answered "
                                 + "without it (%d in %d check rounds)%n", ROUNDS, logged, reads,
-                        counter(after, before, "readsOnRounds"), counter(after, before, "readRounds"));
+                        counter(after, before, "readsOnRounds"), counter(after, before, "checkRounds"));
                 assertEquals(2L * ROUNDS, logged, "only the writes go through the log");
                 assertEquals(3L * ROUNDS, reads, "every status and snapshot is answered without the log");
             }

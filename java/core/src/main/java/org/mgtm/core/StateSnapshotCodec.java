@@ -18,7 +18,7 @@ import org.mgtm.protocol.SequenceKey;
  *
  * <pre>
  * int    magic 0x4D47544D ("MGTM")
- * int    format version (1)
+ * int    format version (2; version 1 is read too, see below)
  * int    body length in bytes
  * body:
  *   long appliedIndex
@@ -36,10 +36,21 @@ import org.mgtm.protocol.SequenceKey;
  * </pre>
  *
  * Nothing depends on hash order, so equal states give equal bytes.
+ *
+ * <p>Version 2 has the layout of version 1; what changed is the meaning of a transaction's xmin. In
+ * version 1 it was set by the transaction's first snapshot, so a transaction that had taken none
+ * held nothing back; from version 2 every transaction that is not lazy vacuum records it at its
+ * begin, and a snapshot writes nothing. A version-1 state is read by giving each such transaction
+ * without an xmin the xmin of the snapshot the restored state gives: by the argument of
+ * {@link TransactionManager#beginXmin()} applied at the moment of the restore, its first snapshot
+ * can have no lower xmin, so recent_global_xmin stays at or below XC's (invariant 8). A version-2
+ * state with such a transaction is refused as corrupt.
  */
 final class StateSnapshotCodec {
     static final int MAGIC = 0x4D47544D;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The first format: xmin set by the first snapshot. */
+    static final int VERSION_XMIN_AT_FIRST_SNAPSHOT = 1;
     /** Bodies are read in chunks of this size, so a corrupt length cannot allocate much before EOF. */
     private static final int CHUNK = 64 * 1024;
     // Smallest encoded size of a sequence, a session and a cached reply (bounds corrupt counts).
@@ -124,14 +135,15 @@ final class StateSnapshotCodec {
 
     static GtmStateMachine.Restored decode(DataInput in, CoreLimits limits) throws IOException {
         byte[] body;
+        int version;
         CRC32C crc = new CRC32C();
         try {
             int magic = in.readInt();
             if (magic != MAGIC) {
                 throw new IOException(String.format("not an mgtm state snapshot (magic 0x%08X)", magic));
             }
-            int version = in.readInt();
-            if (version != VERSION) {
+            version = in.readInt();
+            if (version != VERSION && version != VERSION_XMIN_AT_FIRST_SNAPSHOT) {
                 throw new IOException("unsupported state snapshot version " + version + " (this build reads "
                         + VERSION + ")");
             }
@@ -156,7 +168,7 @@ final class StateSnapshotCodec {
         }
         try {
             DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
-            GtmStateMachine.Restored restored = decodeBody(b, limits);
+            GtmStateMachine.Restored restored = decodeBody(b, limits, version);
             if (b.available() != 0) {
                 throw new IOException(b.available() + " unexpected bytes at the end of the body");
             }
@@ -189,7 +201,8 @@ final class StateSnapshotCodec {
         b[off + 3] = (byte) v;
     }
 
-    private static GtmStateMachine.Restored decodeBody(DataInputStream in, CoreLimits limits) throws IOException {
+    private static GtmStateMachine.Restored decodeBody(DataInputStream in, CoreLimits limits, int version)
+            throws IOException {
         GtmStateMachine m = new GtmStateMachine(limits);
         long appliedIndex = in.readLong();
         m.transactions.nextGxid = in.readInt();
@@ -226,6 +239,10 @@ final class StateSnapshotCodec {
             m.transactions.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
         }
         m.transactions.txns.restoreLastHandle(lastHandle);
+        int withoutXmin = m.transactions.giveMissingXmins();
+        if (withoutXmin > 0 && version != VERSION_XMIN_AT_FIRST_SNAPSHOT) {
+            throw new IOException(withoutXmin + " open transaction(s) without xmin");
+        }
         int seqCount = ResponseCodec.readCount(in, SEQUENCE_MIN_BYTES);
         SequenceKey previous = null;
         for (int i = 0; i < seqCount; i++) {

@@ -57,6 +57,8 @@ final class ScriptRunner {
                 return render(machine.apply(new Command.Restart(a.gxid("next"))));
             case "raise":
                 return render(machine.apply(new Command.RaiseNextGxid(a.gxid("next"))));
+            case "new-term":
+                return render(machine.apply(new Command.NewTerm(a.longArg("term", 1))));
             case "sessions":
                 return java.util.Arrays.toString(machine.knownSessions());
             default:
@@ -65,13 +67,27 @@ final class ScriptRunner {
                 int backend = a.intArg("b", Command.NO_BACKEND);
                 long req = a.longArg("req", 0);
                 long ack = a.longArg("ack", 0);
+                boolean readPath = a.boolArg("read", false);
                 Request request = request(a);
                 List<String> lines = new ArrayList<>();
                 for (int i = 0; i < times; i++) {
-                    lines.add(render(machine.apply(new Command.Client(session, backend, req, ack, request))));
+                    lines.add(render(readPath ? readOnly(request)
+                            : machine.apply(new Command.Client(session, backend, req, ack, request))));
                 }
                 return String.join("\n", lines);
         }
+    }
+
+    /** {@link GtmStateMachine#read}, checking that the state is exactly as before. */
+    private Response readOnly(Request request) {
+        String before = machine.describe();
+        byte[] digest = machine.digest();
+        Response r = machine.read(request);
+        if (!before.equals(machine.describe()) || !Arrays.equals(digest, machine.digest())) {
+            throw new AssertionError("read of " + request + " changed the state:\n" + before + "->\n"
+                    + machine.describe());
+        }
+        return r;
     }
 
     private static String render(Response r) {

@@ -27,9 +27,9 @@ class StateSnapshotTest {
     private static final long PROXY = 7;
 
     /**
-     * Commands that leave every kind of state behind: running, prepared (with nodes), vacuum and
-     * handle-only transactions with and without xmin, sequences, and a reply cache holding every
-     * kind of Response.
+     * Commands that leave every kind of state behind: running, prepared (with nodes), vacuum (no
+     * xmin) and handle-only transactions, sequences, and a reply cache holding every kind of
+     * Response.
      */
     static List<Command> richHistory() {
         List<Command> cmds = new ArrayList<>();
@@ -183,16 +183,18 @@ class StateSnapshotTest {
                 append(base, new Command.Client(3, -1, 3, 0, new Request.TxnGetAllPrepared())),
                 // only an acknowledgement differs
                 append(base, new Command.Client(3, -1, 0, 2, new Request.TxnGetAllPrepared())),
-                // only a requester's xmin differs (its first snapshot)
-                append(base, new Command.Client(1, -1, 0, 0, new Request.SnapshotGet(true, TxnRef.gxid(1001)))),
                 // a session dropped
                 append(base, new Command.EndSession(3)));
         for (List<Command> v : variants) {
             assertFalse(Arrays.equals(d, run(v).digest()), "same digest after " + v.get(v.size() - 1));
         }
-        // Reads that change nothing keep the digest.
+        // Reads that change nothing keep the digest; a snapshot is one of them (xmins are set at begin).
         assertArrayEquals(d, run(append(base, new Command.Client(1, -1, 0, 0,
                 new Request.SequenceGetCurrent(SequenceKey.of("db.public.a"))))).digest());
+        assertArrayEquals(d, run(append(base, new Command.Client(1, -1, 0, 0,
+                new Request.SnapshotGet(true, TxnRef.gxid(1001))))).digest());
+        assertArrayEquals(d, run(append(base, new Command.Client(1, -1, 0, 0,
+                new Request.SnapshotGetMulti(List.of(TxnRef.gxid(1001), TxnRef.handle(4)))))).digest());
     }
 
     private static List<Command> append(List<Command> base, Command c) {
@@ -232,9 +234,9 @@ class StateSnapshotTest {
         assertTrue(assertThrows(IOException.class, () -> read(foreign, LIMITS)).getMessage()
                 .contains("not an mgtm state snapshot"));
         byte[] newer = good.clone();
-        newer[7] = 2;
+        newer[7] = 3;
         assertTrue(assertThrows(IOException.class, () -> read(newer, LIMITS)).getMessage()
-                .contains("unsupported state snapshot version 2"));
+                .contains("unsupported state snapshot version 3"));
         byte[] flipped = good.clone();
         flipped[40] ^= 1;
         assertTrue(assertThrows(IOException.class, () -> read(flipped, LIMITS)).getMessage().contains("CRC32C"));
@@ -287,6 +289,33 @@ class StateSnapshotTest {
         crc.update(b, 0, b.length - 4);
         ByteBuffer.wrap(b).putInt(b.length - 4, (int) crc.getValue());
         return b;
+    }
+
+    /**
+     * Version 1 set a transaction's xmin at its first snapshot, so a transaction that had taken none
+     * held nothing back. Read now, it gets the xmin of the restored state's snapshot, which no later
+     * snapshot of it can go below; in version 2 such a transaction is damage.
+     */
+    @Test
+    void aVersionOneTransactionWithoutXminGetsTheRestoredSnapshotsXmin() throws IOException {
+        GtmStateMachine m = run(List.of(new Command.Restart(1000),
+                new Command.Client(1, -1, 0, 0, new Request.TxnBeginGetGxid(1, false)),      // 1000
+                new Command.Client(1, -1, 0, 0, new Request.TxnBeginGetGxid(1, false)),      // 1001, xmin 1000
+                new Command.Client(1, -1, 0, 0, new Request.TxnCommit(TxnRef.gxid(1000)))));
+        assertTrue(m.describe().contains("gxid=1001 state=running owner=1 backend=-1 vacuum=false xmin=1000"),
+                m.describe());
+        // The first transaction's xmin: header 12, appliedIndex 8, three counters and the count (16),
+        // then handle, gxid, state, isolation, readOnly, owner, backend, vacuum (27).
+        int xminOffset = 12 + 8 + 16 + 27;
+        byte[] good = bytes(m, 1);
+        assertEquals(1000, ByteBuffer.wrap(good).getInt(xminOffset));
+        byte[] versionOne = withCrc(patchInt(patchInt(good, 4, 1), xminOffset, 0));
+        GtmStateMachine restored = read(versionOne, LIMITS).state();
+        assertTrue(restored.describe().contains("gxid=1001 state=running owner=1 backend=-1 vacuum=false xmin=1001"),
+                restored.describe());
+        byte[] damaged = withCrc(patchInt(good, xminOffset, 0));
+        assertTrue(assertThrows(IOException.class, () -> read(damaged, LIMITS)).getMessage()
+                .contains("1 open transaction(s) without xmin"));
     }
 
     /** Snapshots are self-delimiting: two in a row read back one after the other. */

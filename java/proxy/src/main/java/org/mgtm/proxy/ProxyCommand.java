@@ -71,6 +71,11 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--io-threads", defaultValue = "2", description = "Network threads (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
+    @Option(names = "--max-rounds-out", defaultValue = "" + Grouper.DEFAULT_MAX_ROUNDS_OUT,
+            description = "Rounds of grouped requests out to the GTM at once; a request that arrives while fewer "
+                    + "are out leaves at once (default: ${DEFAULT-VALUE}).")
+    int maxRoundsOut;
+
     @Override
     public Integer call() throws Exception {
         ByteOrder order = WireFormat.parseHostOrder(hostOrder);
@@ -100,16 +105,16 @@ public final class ProxyCommand implements Callable<Integer> {
             session = client;
         }
         ProxyServer proxy = ProxyServer.start(host, port, format, ClientAllowlist.parse(allowClients), ioThreads,
-                upstream, upstreamGroup.next());
+                upstream, upstreamGroup.next(), maxRoundsOut);
         System.out.println("mgtm_proxy listening on " + proxy.boundAddress());
         System.out.println("I'm running...");
         System.out.flush();
         Signals.awaitStop();
         ProxyStats st = proxy.stats();
-        System.out.printf(java.util.Locale.ROOT, "mgtm_proxy stopping: %d rounds, %d MULTI requests carrying %d backend "
-                + "requests, %d forwarded, %d failed; %.2f backend requests per upstream request%n", st.rounds(),
-                st.multiRequests(), st.groupedBackendRequests(), st.forwardedRequests(), st.failedRequests(),
-                st.requestsPerUpstreamRequest());
+        System.out.printf(java.util.Locale.ROOT, "mgtm_proxy stopping: %d rounds (up to %d out), %d MULTI requests "
+                + "carrying %d backend requests, %d forwarded, %d failed; %.2f backend requests per upstream request, "
+                + "%.2f per round%n", st.rounds(), maxRoundsOut, st.multiRequests(), st.groupedBackendRequests(),
+                st.forwardedRequests(), st.failedRequests(), st.requestsPerUpstreamRequest(), st.requestsPerRound());
         proxy.close();
         session.close();
         upstreamGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -46,9 +46,16 @@ public final class ProxyServer implements AutoCloseable {
      */
     public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
                                     int ioThreads, Upstream upstream, EventExecutor upstreamLoop) throws IOException {
+        return start(host, port, format, allowlist, ioThreads, upstream, upstreamLoop, Grouper.DEFAULT_MAX_ROUNDS_OUT);
+    }
+
+    /** As above, with up to {@code maxRoundsOut} rounds of grouped requests out at once ({@link Grouper}). */
+    public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
+                                    int ioThreads, Upstream upstream, EventExecutor upstreamLoop, int maxRoundsOut)
+            throws IOException {
         ProxyStats stats = new ProxyStats();
         SlotPool slots = new SlotPool();
-        Grouper grouper = new Grouper(upstream, upstreamLoop, stats);
+        Grouper grouper = new Grouper(upstream, upstreamLoop, stats, maxRoundsOut);
         EventLoopGroup boss = Transport.newGroup(1, "proxy-accept");
         EventLoopGroup workers = Transport.newGroup(ioThreads, "proxy-io");
         try {

@@ -35,6 +35,12 @@ public final class ProxyStats {
         return failedRequests.sum();
     }
 
+    /** Backend requests per round. */
+    public double requestsPerRound() {
+        long r = rounds();
+        return r == 0 ? 0 : (double) (groupedBackendRequests() + forwardedRequests()) / r;
+    }
+
     /** Backend requests per upstream request: above 1 when grouping pays. */
     public double requestsPerUpstreamRequest() {
         long upstream = multiRequests() + forwardedRequests();

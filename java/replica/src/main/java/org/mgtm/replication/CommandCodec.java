@@ -23,6 +23,7 @@ public final class CommandCodec {
     static final byte END_SESSION = 2;
     static final byte RESTART = 3;
     static final byte RAISE_NEXT_GXID = 4;
+    static final byte NEW_TERM = 5;
 
     private static final WireFormat LOG_FORMAT = WireFormat.DEFAULT;
 
@@ -42,6 +43,8 @@ public final class CommandCodec {
             return ByteBuffer.allocate(5).put(RESTART).putInt(r.nextGxidAtLeast()).array();
         } else if (command instanceof Command.RaiseNextGxid r) {
             return ByteBuffer.allocate(5).put(RAISE_NEXT_GXID).putInt(r.atLeast()).array();
+        } else if (command instanceof Command.NewTerm t) {
+            return ByteBuffer.allocate(9).put(NEW_TERM).putLong(t.term()).array();
         }
         throw new IllegalArgumentException("no log encoding for " + command);
     }
@@ -56,6 +59,7 @@ public final class CommandCodec {
                 case END_SESSION -> new Command.EndSession(in.getLong());
                 case RESTART -> new Command.Restart(in.getInt());
                 case RAISE_NEXT_GXID -> new Command.RaiseNextGxid(in.getInt());
+                case NEW_TERM -> new Command.NewTerm(in.getLong());
                 default -> throw new IllegalArgumentException("unknown command tag " + tag);
             };
             if (tag != CLIENT && in.hasRemaining()) {

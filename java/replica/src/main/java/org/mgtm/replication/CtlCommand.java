@@ -80,16 +80,31 @@ public final class CtlCommand implements Callable<Integer> {
     }
 
     private static void printTable(ArrayNode docs) {
-        System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s  %s%n", "member", "role", "term",
-                "leader", "commit", "next GXID", "open", "prepared", "sessions", "state digest");
+        System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s %9s %10s  %s%n", "member", "role",
+                "term", "leader", "commit", "next GXID", "open", "prepared", "sessions", "cmd/entry", "reads/rnd",
+                "state digest");
         for (JsonNode d : docs) {
             String digest = d.path("stateDigest").asText("");
-            System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s  %s%n",
+            System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s %9s %10s  %s%n",
                     d.path("member").asText(), d.path("role").asText(), d.path("term").asText("-"),
                     d.path("leader").asText("-"), d.path("commitIndex").asText("-"), d.path("nextGxid").asText("-"),
                     d.path("openTransactions").asText("-"), d.path("preparedTransactions").asText("-"),
-                    d.path("sessions").asText("-"), digest.length() > 16 ? digest.substring(0, 16) : d.path("error")
-                            .asText(""));
+                    d.path("sessions").asText("-"), d.path("commandsPerEntry").asText("-"),
+                    d.path("readsPerRound").asText("-"),
+                    digest.length() > 16 ? digest.substring(0, 16) : d.path("error").asText(""));
+        }
+        // Since each member started; the leader's are the group's.
+        for (JsonNode d : docs) {
+            if ("Leader".equals(d.path("role").asText())) {
+                System.out.printf(Locale.ROOT, "leader %s: %d log entries carried %d commands (%s per entry); reads "
+                                + "without the log: %d with their batch's entry, %d in %d check rounds (%s per round); "
+                                + "%d client requests carried %d backend requests (%s per request)%n",
+                        d.path("member").asText(), d.path("logEntries").asLong(), d.path("logCommands").asLong(),
+                        d.path("commandsPerEntry").asText("-"), d.path("readsWithEntries").asLong(),
+                        d.path("readsOnRounds").asLong(), d.path("checkRounds").asLong(),
+                        d.path("readsPerRound").asText("-"), d.path("clientRequests").asLong(),
+                        d.path("backendRequests").asLong(), d.path("backendRequestsPerRequest").asText("-"));
+            }
         }
     }
 }

@@ -66,7 +66,8 @@ public final class ReplicaCommand implements Callable<Integer> {
     long appendTimeoutMs;
 
     @Option(names = "--max-in-flight", defaultValue = "4",
-            description = "Log appends outstanding at once (default: ${DEFAULT-VALUE}).")
+            description = "Batches outstanding at once: log appends, and leadership checks for reads (default: "
+                    + "${DEFAULT-VALUE}).")
     int maxInFlight;
 
     @Option(names = "--fsync", defaultValue = "" + RaftSettings.FSYNC, arity = "1",

@@ -18,8 +18,8 @@ import org.mgtm.replication.engine.RaftSettings;
  * @param maxConnections     client connections at once
  * @param allowlist          client addresses admitted on the client ports
  * @param sessionTimeoutMillis a session with no connection for this long is expired through the log
- * @param appendTimeoutMillis  a request not committed by then is answered with an error
- * @param maxInFlight        log appends outstanding at once
+ * @param appendTimeoutMillis  a request not committed (a read: not confirmed) by then is answered with an error
+ * @param maxInFlight        batches outstanding at once (a log append, or a leadership check for reads)
  */
 public record ReplicaConfig(RaftSettings raft, int clientPort, int internalPort, int startGxid, WireFormat wireFormat,
                             CoreLimits limits, int ioThreads, int maxConnections, ClientAllowlist allowlist,

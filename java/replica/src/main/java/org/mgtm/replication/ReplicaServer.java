@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,8 @@ import org.mgtm.core.Command;
 import org.mgtm.core.Gxids;
 import org.mgtm.net.GtmServerInitializer;
 import org.mgtm.net.Transport;
+import org.mgtm.protocol.Request;
+import org.mgtm.protocol.Response;
 import org.mgtm.protocol.WireMessage;
 import org.mgtm.protocol.internal.InternalFormat;
 import org.mgtm.protocol.internal.InternalReplyEncoder;
@@ -53,6 +56,7 @@ public final class ReplicaServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ChannelGroup internalChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final SecureRandom random = new SecureRandom();
+    private final TermGate termGate = new TermGate();
     private volatile RaftMember member;
     /** Counts this replica's leaderships; {@link #confirmedLeadership} catches up when one has committed an entry. */
     private volatile long leadership;
@@ -67,7 +71,7 @@ public final class ReplicaServer implements AutoCloseable {
         this.config = config;
         this.core = new ReplicatedCore(config.limits());
         this.expiry = new SessionExpiry(config.sessionTimeoutMillis());
-        this.sequencer = new ReplicatedSequencer(this::append, this::isLeader, this::notLeaderText,
+        this.sequencer = new ReplicatedSequencer(this::append, new Reads(), this::isLeader, this::notLeaderText,
                 config.maxInFlight(), 1 << 20, config.appendTimeoutMillis());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mgtm-replica-timer");
@@ -157,10 +161,20 @@ public final class ReplicaServer implements AutoCloseable {
         return id;
     }
 
-    private java.util.concurrent.CompletableFuture<byte[]> append(byte[] entry) {
+    /**
+     * Appends an entry; once it has committed and been applied here, the state is complete for the
+     * term read before the append (the entry's own term is that or later): {@link TermGate}.
+     */
+    private CompletableFuture<byte[]> append(byte[] entry) {
         RaftMember m = member;
-        return m == null ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("starting"))
-                : m.append(entry);
+        if (m == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("starting"));
+        }
+        long term = m.term();
+        return m.append(entry).thenApply(replies -> {
+            termGate.ownEntryApplied(term);
+            return replies;
+        });
     }
 
     public boolean isLeader() {
@@ -194,6 +208,7 @@ public final class ReplicaServer implements AutoCloseable {
         } else {
             // Whatever this replica had not committed can no longer be confirmed by it.
             sequencer.leadershipLost();
+            termGate.leadershipLost();
             if (clientInitializer != null) {
                 clientInitializer.closeAll();
             }
@@ -218,15 +233,16 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     /**
-     * Commits an empty entry in the new term. jgroups-raft appends no entry on election, and a new
-     * leader applies what its predecessor committed only once the commit index reaches it; until an
-     * entry of its own term has committed, its state may lack sessions that clients resume.
+     * Commits a {@link Command.NewTerm} entry in the new term. jgroups-raft appends no entry on election,
+     * and a new leader applies what its predecessor committed only once the commit index reaches it;
+     * until an entry of its own term has committed, its state may lack sessions that clients resume,
+     * and it answers no read from its state ({@link TermGate}).
      */
     private void confirmLeadership(long generation) {
         if (leadership != generation || !isLeader() || timer.isShutdown()) {
             return;
         }
-        append(BatchStateMachine.encode(List.of()))
+        append(BatchStateMachine.encode(List.of(CommandCodec.encode(new Command.NewTerm(member.term())))))
                 .orTimeout(config.appendTimeoutMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> {
                     if (failure == null) {
@@ -298,6 +314,28 @@ public final class ReplicaServer implements AutoCloseable {
         }
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    /** Reads answered from the applied state after a leadership check (docs/decisions/0008). */
+    private final class Reads implements ReplicatedSequencer.LeaderReads {
+        @Override
+        public boolean mayAnswerFromState(Command.Client read) {
+            return read.requestNo() <= 0 || core.knowsSession(read.session());
+        }
+
+        @Override
+        public CompletableFuture<?> confirm() {
+            RaftMember m = member;
+            if (m == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("starting"));
+            }
+            return m.confirmLeadership().thenCompose(termGate::whenComplete);
+        }
+
+        @Override
+        public List<Response> answer(List<Request> reads) {
+            return core.read(reads);
         }
     }
 

@@ -3,18 +3,21 @@ package org.mgtm.replication;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.mgtm.core.Command;
 import org.mgtm.core.CoreLimits;
 import org.mgtm.core.GtmStateMachine;
 import org.mgtm.core.ResponseCodec;
+import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.replication.engine.BatchStateMachine;
 
 /**
  * The GTM state machine as the raft log drives it: each committed command is decoded, applied and
  * its reply encoded for the leader. The engine applies from one thread; the monitor lets other
- * threads (status requests, session expiry) read a consistent state between two commands. It is
- * uncontended on the apply path, so it costs next to nothing there.
+ * threads (status requests, session expiry, the leader's reads) read a consistent state between two
+ * commands. Reads hold it for one batch of snapshots at a time, a few microseconds.
  */
 public final class ReplicatedCore implements BatchStateMachine.Applier {
     private final CoreLimits limits;
@@ -42,6 +45,23 @@ public final class ReplicatedCore implements BatchStateMachine.Applier {
         }
         appliedCommands++;
         return reply instanceof Response.None ? null : ResponseCodec.encode(reply);
+    }
+
+    /**
+     * Answers pure reads ({@link GtmStateMachine#isPureRead}) from the applied state, in order, under
+     * one hold of the monitor; changes nothing.
+     */
+    public synchronized List<Response> read(List<Request> requests) {
+        List<Response> answers = new ArrayList<>(requests.size());
+        for (Request r : requests) {
+            answers.add(core.read(r));
+        }
+        return answers;
+    }
+
+    /** Whether the state knows the session (see {@link GtmStateMachine#knowsSession}). */
+    public synchronized boolean knowsSession(long session) {
+        return core.knowsSession(session);
     }
 
     /** Back to the empty state, before the state is loaded from the log again (a retried join). */

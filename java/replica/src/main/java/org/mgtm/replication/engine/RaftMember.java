@@ -35,7 +35,7 @@ import org.mgtm.client.Member;
  * One replica of a jgroups-raft group, started from {@link RaftSettings}: a JGroups TCP stack with TCPPING over the
  * static member list, tuned failure detection, optional AUTH, ELECTION, and {@link CatchUpRaft} (or
  * {@link SafeFollowerRaft} when catch-up is off) with a {@link SafeFileBasedLog} in {@code data_dir},
- * fsync on by default.
+ * fsync on by default, and {@link LeaderCheck} above it (the leader's confirmation for reads without the log).
  *
  * <p>{@link #append(byte[])} replicates one log entry (the replica's ReplicatedSequencer puts many commands into one
  * entry); only the leader accepts appends. The state machine is a {@link BatchStateMachine}.</p>
@@ -52,12 +52,14 @@ public final class RaftMember implements AutoCloseable {
     private final RAFT raft;
     private final RaftHandle handle;
     private final BatchStateMachine stateMachine;
+    private final LeaderCheck leaderCheck;
     private final List<RoleListener> listeners = new CopyOnWriteArrayList<>();
 
     private RaftMember(RaftSettings settings, JChannel channel, RAFT raft, BatchStateMachine sm) {
         this.settings = settings;
         this.channel = channel;
         this.raft = raft;
+        this.leaderCheck = channel.getProtocolStack().findProtocol(LeaderCheck.class);
         this.stateMachine = sm;
         this.handle = new RaftHandle(channel, sm);
         raft.addRoleListener(role -> {
@@ -152,6 +154,7 @@ public final class RaftMember implements AutoCloseable {
                 .resendInterval(s.resendIntervalMs())
                 .logUseFsync(s.fsync());
         p.add(raft);
+        p.add(new LeaderCheck());
         return p;
     }
 
@@ -203,6 +206,17 @@ public final class RaftMember implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
     }
+
+    /**
+     * A {@link LeaderCheck} round started now: completes with the term once a majority of the members
+     * confirmed this member as their leader in it, fails when it does not lead (or stops leading
+     * first). No timeout of its own.
+     */
+    public CompletableFuture<Long> confirmLeadership() {
+        return leaderCheck.confirm();
+    }
+
+    public LeaderCheck leaderCheck() { return leaderCheck; }
 
     /** Snapshot of the state machine and log truncation, on the engine's thread. */
     public void snapshot() throws Exception {

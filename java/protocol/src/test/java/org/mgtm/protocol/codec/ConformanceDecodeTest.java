@@ -52,7 +52,7 @@ class ConformanceDecodeTest {
         return HexCapture.captureFiles().stream().map(p -> Named.of(HexCapture.read(p).name(), p));
     }
 
-    /** Fails, rather than skips, when the captures are not where the build says. */
+    /** The capture set has what the other tests rely on (skipped, or failed when required, without it: CaptureSet). */
     @Test
     void captureSetIsPresent() {
         assertTrue(Files.isDirectory(HexCapture.conformanceDir()));

@@ -75,7 +75,9 @@ public final class CheckCommand implements Callable<Integer> {
             System.err.println("mgtm check: " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            System.err.println("mgtm check: cannot read " + history + ": " + e.getMessage());
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            System.err.println("mgtm check: cannot read " + history + ": " + why);
             return 2;
         }
         result.print(System.out, source);

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.protocols.raft.Role;
 import org.mgtm.client.Member;
+import org.mgtm.config.DataDirectoryLock;
 import org.mgtm.core.Command;
 import org.mgtm.core.Gxids;
 import org.mgtm.net.GtmServerInitializer;
@@ -53,6 +54,7 @@ public final class ReplicaServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ChannelGroup internalChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final SecureRandom random = new SecureRandom();
+    private DataDirectoryLock dataDirLock;
     private volatile RaftMember member;
     /** Counts this replica's leaderships; {@link #confirmedLeadership} catches up when one has committed an entry. */
     private volatile long leadership;
@@ -79,6 +81,8 @@ public final class ReplicaServer implements AutoCloseable {
     public static ReplicaServer start(ReplicaConfig config) throws Exception {
         ReplicaServer server = new ReplicaServer(config);
         try {
+            // Two replicas on one log would corrupt it: lock first, before anything else is opened.
+            server.dataDirLock = DataDirectoryLock.acquire(config.raft().dataDir());
             server.startNetwork();
             server.member = server.joinGroup();
             server.timer.scheduleWithFixedDelay(server::expireSessions, EXPIRY_TICK_MILLIS, EXPIRY_TICK_MILLIS,
@@ -298,6 +302,13 @@ public final class ReplicaServer implements AutoCloseable {
         }
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        if (dataDirLock != null) {
+            try {
+                dataDirLock.close();
+            } catch (IOException e) {
+                log.warn("releasing the data directory lock failed: {}", e.toString());
+            }
         }
     }
 

@@ -78,7 +78,7 @@ public final class Grouper {
         if (begins.isEmpty() && commits.isEmpty() && rollbacks.isEmpty() && snapshots.isEmpty() && forwards.isEmpty()) {
             return;
         }
-        stats.rounds.increment();
+        stats.roundSent(begins.size() + commits.size() + rollbacks.size() + snapshots.size() + forwards.size());
         List<Waiter> b = begins;
         List<Waiter> c = commits;
         List<Waiter> r = rollbacks;

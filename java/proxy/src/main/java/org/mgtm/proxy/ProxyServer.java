@@ -30,14 +30,22 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel listener;
     private final ProxyStats stats;
     private final SlotPool slots;
+    private final ProxyMetrics metrics;
 
     private ProxyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, ProxyStats stats,
-                        SlotPool slots) {
+                        SlotPool slots, ProxyMetrics metrics) {
         this.boss = boss;
         this.workers = workers;
         this.listener = listener;
         this.stats = stats;
         this.slots = slots;
+        this.metrics = metrics;
+    }
+
+    /** As {@link #start(String, int, WireFormat, ClientAllowlist, int, Upstream, EventExecutor, ProxyMetrics)}, metrics kept but not served. */
+    public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
+                                    int ioThreads, Upstream upstream, EventExecutor upstreamLoop) throws IOException {
+        return start(host, port, format, allowlist, ioThreads, upstream, upstreamLoop, new ProxyMetrics());
     }
 
     /**
@@ -45,9 +53,11 @@ public final class ProxyServer implements AutoCloseable {
      * session, where all grouping happens.
      */
     public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
-                                    int ioThreads, Upstream upstream, EventExecutor upstreamLoop) throws IOException {
+                                    int ioThreads, Upstream upstream, EventExecutor upstreamLoop, ProxyMetrics metrics)
+            throws IOException {
         ProxyStats stats = new ProxyStats();
         SlotPool slots = new SlotPool();
+        metrics.watch(stats, slots);
         Grouper grouper = new Grouper(upstream, upstreamLoop, stats);
         EventLoopGroup boss = Transport.newGroup(1, "proxy-accept");
         EventLoopGroup workers = Transport.newGroup(ioThreads, "proxy-io");
@@ -65,10 +75,10 @@ public final class ProxyServer implements AutoCloseable {
                             // Backends are always plain-framed, whatever their startup's isproxy byte says.
                             .addLast("xc-decoder", new XcRequestDecoder(format, false))
                             .addLast("xc-encoder", new XcResponseEncoder(format))
-                            .addLast("backend", new BackendHandler(grouper, slots));
+                            .addLast("backend", new BackendHandler(grouper, slots, metrics));
                 }
             });
-            return new ProxyServer(boss, workers, listener, stats, slots);
+            return new ProxyServer(boss, workers, listener, stats, slots, metrics);
         } catch (IOException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -84,12 +94,17 @@ public final class ProxyServer implements AutoCloseable {
         return stats;
     }
 
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
     public int connectedBackends() {
         return slots.inUse();
     }
 
     @Override
     public void close() {
+        metrics.close();
         listener.close().awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -50,6 +50,7 @@ public final class ReplicaServer implements AutoCloseable {
     private final ReplicaConfig config;
     private final ReplicatedCore core;
     private final ReplicatedSequencer sequencer;
+    private final ReplicaMetrics metrics;
     private final SessionExpiry expiry;
     private final ScheduledExecutorService timer;
     private final ChannelGroup internalChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -69,8 +70,10 @@ public final class ReplicaServer implements AutoCloseable {
         this.config = config;
         this.core = new ReplicatedCore(config.limits());
         this.expiry = new SessionExpiry(config.sessionTimeoutMillis());
-        this.sequencer = new ReplicatedSequencer(this::append, this::isLeader, this::notLeaderText,
+        this.metrics = new ReplicaMetrics(() -> member, core);
+        this.sequencer = new ReplicatedSequencer(metrics.timedCommit(this::append), this::isLeader, this::notLeaderText,
                 config.maxInFlight(), 1 << 20, config.appendTimeoutMillis());
+        sequencer.meter(metrics);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mgtm-replica-timer");
             t.setDaemon(true);
@@ -84,7 +87,9 @@ public final class ReplicaServer implements AutoCloseable {
             // Two replicas on one log would corrupt it: lock first, before anything else is opened.
             server.dataDirLock = DataDirectoryLock.acquire(config.raft().dataDir());
             server.startNetwork();
+            server.metrics.serve(config.host(), config.metricsPort());
             server.member = server.joinGroup();
+            server.metrics.attach(server.member);
             server.timer.scheduleWithFixedDelay(server::expireSessions, EXPIRY_TICK_MILLIS, EXPIRY_TICK_MILLIS,
                     TimeUnit.MILLISECONDS);
             log.info("replica {} of group {} running: XC clients on {}:{}, internal protocol on {}:{}, next GXID {}",
@@ -189,6 +194,7 @@ public final class ReplicaServer implements AutoCloseable {
     private void roleChanged(Role role, long term, String leaderId) {
         log.info("role change: {} is now {} in term {} (leader {}) at {}", config.raft().raftId(), role, term,
                 leaderId, Instant.now());
+        metrics.roleChanged(role);
         long generation = ++leadership;
         if (role == Role.Leader) {
             System.out.println("I'm LEADER!!!!");
@@ -285,9 +291,14 @@ public final class ReplicaServer implements AutoCloseable {
         return config;
     }
 
+    public ReplicaMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
+        metrics.close();
         if (clientListener != null) {
             clientListener.close().awaitUninterruptibly();
         }

@@ -33,7 +33,7 @@ import org.mgtm.replication.engine.BatchStateMachine;
  * batches that only carry answers decided at decoding time.
  */
 public final class ReplicatedSequencer implements Sequencer {
-    private record Pending(Command command, Connection connection, long tag, Response precomputed) {
+    private record Pending(Command command, Connection connection, long tag, Response precomputed, long since) {
         boolean isClose() {
             return command == null && precomputed == null;
         }
@@ -55,6 +55,7 @@ public final class ReplicatedSequencer implements Sequencer {
     private final Set<CompletableFuture<byte[]>> appending = ConcurrentHashMap.newKeySet();
     private final LongAdder entries = new LongAdder();
     private final LongAdder commands = new LongAdder();
+    private volatile ReplicaMetrics metrics;
     // Guarded by {@code draining}: only the draining thread chains batches.
     private CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
 
@@ -79,17 +80,22 @@ public final class ReplicatedSequencer implements Sequencer {
 
     @Override
     public void submit(Command command, Connection connection, long tag) {
-        queue.offer(new Pending(command, connection, tag, null));
+        queue.offer(new Pending(command, connection, tag, null, System.nanoTime()));
     }
 
     @Override
     public void submitAnswer(Response response, Connection connection, long tag) {
-        queue.offer(new Pending(null, connection, tag, response));
+        queue.offer(new Pending(null, connection, tag, response, System.nanoTime()));
     }
 
     @Override
     public void submitClose(Connection connection) {
-        queue.offer(new Pending(null, connection, WireMessage.NO_CONID, null));
+        queue.offer(new Pending(null, connection, WireMessage.NO_CONID, null, 0));
+    }
+
+    /** Counts answers and appends into {@code metrics} from now on. */
+    void meter(ReplicaMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** Log entries appended and commands they carried: their ratio is the batching factor. */
@@ -156,6 +162,7 @@ public final class ReplicatedSequencer implements Sequencer {
         inFlight.incrementAndGet();
         entries.increment();
         commands.add(count);
+        if (metrics != null) metrics.entryAppended(count);
         CompletableFuture<byte[]> appended;
         try {
             appended = log.apply(entry);
@@ -172,7 +179,7 @@ public final class ReplicatedSequencer implements Sequencer {
         });
     }
 
-    private static void deliver(List<Pending> batch, Outcome outcome) {
+    private void deliver(List<Pending> batch, Outcome outcome) {
         List<byte[]> replies = outcome.replies == null ? null : BatchStateMachine.decode(outcome.replies);
         List<Connection> touched = new ArrayList<>();
         int next = 0;
@@ -191,6 +198,7 @@ public final class ReplicatedSequencer implements Sequencer {
             } else {
                 response = ReplicatedCore.decodeReply(replies.get(next++));
             }
+            if (metrics != null && !p.isClose()) metrics.answered(p.command, response, p.since);
             if (p.connection == null) {
                 continue;
             }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mgtm check HISTORY} (bin/mgtm-check): checks a recorded history against the invariants of
- * design.md; {@code mgtm check --pcap FILE --port N[,N...]} checks captured XC GTM traffic instead
+ * docs/invariants.md; {@code mgtm check --pcap FILE --port N[,N...]} checks captured XC GTM traffic instead
  * (docs/checker.md, "Auditing captured traffic").
  */
 @Command(name = "check", mixinStandardHelpOptions = true,

@@ -273,7 +273,7 @@ final class TransactionTable {
     }
 
     /**
-     * A snapshot exactly as spec 9.5 computes it, and sets the xmin of each requester that has none
+     * A snapshot exactly as XC computes it (protocol notes, "Snapshots"), and sets the xmin of each requester that has none
      * (so only a transaction's first snapshot sets it).
      *
      * <p>The last snapshot computed is reused while it is still what the scan would give. It stays
@@ -302,7 +302,7 @@ final class TransactionTable {
         return snap;
     }
 
-    /** One pass over the begin-order list (spec 9.5). */
+    /** One pass over the begin-order list (protocol notes, "Snapshots"). */
     private Snapshot scan(int xmax) {
         // xmax, snapXmin and globalXmin are always normal here, so "a precedes b" is (a - b) < 0.
         int snapXmin = xmax;

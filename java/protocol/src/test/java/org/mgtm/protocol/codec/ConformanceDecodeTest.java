@@ -33,7 +33,7 @@ import org.mgtm.protocol.WireMessage;
 /**
  * Every captured XC 0.9.2 connection decodes completely with the mgtm decoders, and the encoders give
  * back the captured bytes exactly. The only bytes exempt are the 3 padding bytes of the startup
- * packet (uninitialised struct padding on the sender, spec 14.2; our encoder writes ff ff ff, as
+ * packet (uninitialised struct padding on the sender, protocol notes, "Startup"; our encoder writes ff ff ff, as
  * every capture happens to show). No other garbage field occurs in these captures: backends name
  * transactions by GXID only, so the uninitialised GXID echo of handle-based requests never shows.
  *

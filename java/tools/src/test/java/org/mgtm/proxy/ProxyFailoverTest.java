@@ -66,11 +66,13 @@ class ProxyFailoverTest {
                 runs.add(pool.submit(run::run));
             }
             TimeUnit.SECONDS.sleep(4);
-            int first = group.leader();
+            int first = group.awaitLeader(30_000);
             group.kill9(first);
             int second = group.awaitLeader(10_000, first);
-            group.restart(first); // back as a follower: the group keeps its majority for the second kill
-            TimeUnit.SECONDS.sleep(2);
+            // Back as a follower before the second kill, so that the group keeps its majority: awaited, since a
+            // restarted member can sit in a group of its own for seconds before it is merged back.
+            group.restart(first);
+            group.awaitRejoined(first, 30_000);
             group.kill9(second);
             group.awaitLeader(10_000, second);
 

@@ -39,7 +39,7 @@ class MetricsScrapeTest {
         int metricsPort = freePort("127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.31");
         EventLoopGroup upstream = Transport.newGroup(1, "metrics-test-upstream");
         try (ReplicaGroupProcess group = ReplicaGroupProcess.start("metrics", 3, "--metrics-port", "" + metricsPort)) {
-            int leader = group.leader();
+            int leader = group.awaitLeader(30_000);
             String before = scrape(group.member(leader).host, metricsPort);
             assertEquals(1, value(before, "mgtm_raft_is_leader"), before);
             assertTrue(value(before, "mgtm_raft_term") >= 1, before);

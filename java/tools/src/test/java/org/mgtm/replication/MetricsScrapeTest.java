@@ -79,7 +79,7 @@ class MetricsScrapeTest {
 
                 // A failover: the new leader counts its role change and a new term, the proxy reconnects.
                 group.kill9(leader);
-                int next = group.awaitLeader(15_000, leader);
+                int next = group.awaitLeader(30_000, leader);
                 BenchResult afterKill = bench(proxy, 2);
                 assertEquals(0, afterKill.errors());
                 String newLeader = scrape(group.member(next).host, metricsPort);

@@ -39,7 +39,11 @@ class PcapConformanceAuditTest {
     }
 
     static Stream<Arguments> audits() {
-        Path dir = CaptureSet.require("auditing the captured XC 0.9.2 traffic (.pcap files) with mgtm-check --pcap");
+        Path dir = CaptureSet.dirOrNull();
+        if (dir == null) {
+            // One test that reports itself skipped (or failed, when required), rather than none at all.
+            return Stream.of(Arguments.of(Named.of("XC 0.9.2 capture set missing", null), Set.of()));
+        }
         List<Arguments> out = new ArrayList<>();
         for (Path sub : List.of(dir, dir.resolve("x86_64"))) {
             try (Stream<Path> files = Files.list(sub)) {
@@ -59,6 +63,9 @@ class PcapConformanceAuditTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("audits")
     void auditsClean(Path pcap, Set<Integer> ports) throws IOException {
+        if (pcap == null) {
+            CaptureSet.require("auditing the captured XC 0.9.2 traffic (.pcap files) with mgtm-check --pcap");
+        }
         PcapAudit.Result audit = PcapAudit.read(pcap, ports, null, WireFormat.DEFAULT);
         CheckResult result = new Checker().check(audit.source());
         StringBuilder shown = new StringBuilder();

@@ -49,7 +49,8 @@ class ConformanceDecodeTest {
     private static final int[] ODD_CHUNKS = {1, 7};
 
     static Stream<Named<Path>> captures() {
-        return HexCapture.captureFiles().stream().map(p -> Named.of(HexCapture.read(p).name(), p));
+        return HexCapture.captureFilesOrMissing().stream()
+                .map(p -> Named.of(p == null ? "XC 0.9.2 capture set missing" : HexCapture.read(p).name(), p));
     }
 
     /** The capture set has what the other tests rely on (skipped, or failed when required, without it: CaptureSet). */
@@ -65,6 +66,9 @@ class ConformanceDecodeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
     void decodesCompletelyAndReencodesExactly(Path file) {
+        if (file == null) {
+            HexCapture.conformanceDir(); // skips loudly, or fails when the captures are required
+        }
         HexCapture cap = HexCapture.read(file);
         boolean proxy = cap.proxyFramed();
 

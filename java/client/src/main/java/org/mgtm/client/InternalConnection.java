@@ -88,8 +88,7 @@ public final class InternalConnection implements AutoCloseable {
                 });
         b.connect(address).addListener(f -> {
             if (!f.isSuccess()) {
-                connected.completeExceptionally(GtmException.lost("cannot connect to " + address + ": "
-                        + f.cause().getMessage()));
+                connected.completeExceptionally(GtmException.connectFailed(address, f.cause()));
             } else {
                 holder[0].channel.writeAndFlush(hello);
                 connected.complete(holder[0]);

@@ -12,7 +12,7 @@ import org.mgtm.protocol.TxnRef;
  * The GXID counters and every transaction operation of {@link GtmStateMachine}: begin (plain,
  * autovacuum, grouped, handle only), commit/rollback, prepare, GXID assignment, snapshots, status
  * queries and the ends of sessions, proxy backends and the service. Storage is in
- * {@link TransactionTable}; this class holds the rules (spec 9.1 to 9.9 and the XC fixes).
+ * {@link TransactionTable}; this class holds the rules (docs/protocol-notes.md, "GXID allocation" to "Two-phase commit", and the XC defects fixed).
  *
  * <p>Invariants kept here: (1) {@code nextGxid} is normal, moves only forward, and never names an
  * open transaction when handed out, so no GXID is handed out twice; (2) every open GXID precedes
@@ -171,7 +171,7 @@ final class TransactionManager {
         return new Response.EndedMulti(commit ? ResultType.TXN_COMMIT_MULTI : ResultType.TXN_ROLLBACK_MULTI, statuses);
     }
 
-    /** Removes an open transaction (commit and rollback alike) and moves latestCompleted (spec 9.4). */
+    /** Removes an open transaction (commit and rollback alike) and moves latestCompleted (protocol notes, "Ending transactions"). */
     private void finish(int slot) {
         if (txns.isPrepared(slot)) {
             preparedChanges++;

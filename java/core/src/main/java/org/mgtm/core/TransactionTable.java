@@ -276,7 +276,7 @@ final class TransactionTable {
     }
 
     /**
-     * A snapshot exactly as spec 9.5 computes it. It changes nothing: a transaction's xmin is fixed
+     * A snapshot exactly as XC computes it (protocol notes, "Snapshots"). It changes nothing: a transaction's xmin is fixed
      * at its begin ({@link TransactionManager}), not by its first snapshot as in XC.
      *
      * <p>The last snapshot computed is reused while it is still what the scan would give. It stays
@@ -298,7 +298,7 @@ final class TransactionTable {
         return snap;
     }
 
-    /** One pass over the begin-order list (spec 9.5). */
+    /** One pass over the begin-order list (protocol notes, "Snapshots"). */
     private Snapshot scan(int xmax) {
         // xmax, snapXmin and globalXmin are always normal here, so "a precedes b" is (a - b) < 0.
         int snapXmin = xmax;

@@ -39,7 +39,24 @@ public final class Transport {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + host + ":" + port, e);
         } catch (Exception e) {
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new IOException(bindFailure(host, port, e), e);
         }
+    }
+
+    /** One line naming the problem and the fix; the two ordinary causes are told apart by the OS's words. */
+    static String bindFailure(String host, int port, Exception e) {
+        String why = String.valueOf(e.getMessage());
+        String where = "cannot listen on " + host + ":" + port;
+        if (why.contains("Address already in use")) {
+            return where + ": the address is already in use (another mgtm, gtm or gtm_proxy?): stop that process "
+                    + "or choose another port";
+        }
+        if (why.contains("Cannot assign requested address")) {
+            return where + ": " + host + " is not an address of this machine: give one of its own addresses";
+        }
+        if (why.contains("Permission denied")) {
+            return where + ": permission denied (ports below 1024 need root): choose a port above 1023";
+        }
+        return where + ": " + why;
     }
 }

@@ -105,7 +105,7 @@ public final class Grouper {
         if (begins.isEmpty() && commits.isEmpty() && rollbacks.isEmpty() && snapshots.isEmpty() && forwards.isEmpty()) {
             return;
         }
-        stats.rounds.increment();
+        stats.roundSent(begins.size() + commits.size() + rollbacks.size() + snapshots.size() + forwards.size());
         roundsOut++;
         Round round = new Round();
         List<Waiter> b = begins;

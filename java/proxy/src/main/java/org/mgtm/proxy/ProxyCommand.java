@@ -76,10 +76,17 @@ public final class ProxyCommand implements Callable<Integer> {
                     + "are out leaves at once (default: ${DEFAULT-VALUE}).")
     int maxRoundsOut;
 
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics at http://<--host>:PORT/metrics; 0 = off (default: ${DEFAULT-VALUE}; "
+                    + "docs/operations.md lists the metrics).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         ByteOrder order = WireFormat.parseHostOrder(hostOrder);
         WireFormat format = new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH);
+        ProxyMetrics metrics = new ProxyMetrics();
+        metrics.serve(host, metricsPort);
         EventLoopGroup upstreamGroup = Transport.newGroup(1, "proxy-upstream");
         Upstream upstream;
         AutoCloseable session;
@@ -101,11 +108,12 @@ public final class ProxyCommand implements Callable<Integer> {
                     InternalFormat.of(format), deadlineMs, d.connectTimeoutMillis(), d.handshakeTimeoutMillis(),
                     d.minBackoffMillis(), d.maxBackoffMillis(), d.pingIntervalMillis(), d.silenceTimeoutMillis());
             LeaderClient client = LeaderClient.start(upstreamGroup, settings);
+            metrics.watch(client);
             upstream = client::submit;
             session = client;
         }
         ProxyServer proxy = ProxyServer.start(host, port, format, ClientAllowlist.parse(allowClients), ioThreads,
-                upstream, upstreamGroup.next(), maxRoundsOut);
+                upstream, upstreamGroup.next(), maxRoundsOut, metrics);
         System.out.println("mgtm_proxy listening on " + proxy.boundAddress());
         System.out.println("I'm running...");
         System.out.flush();

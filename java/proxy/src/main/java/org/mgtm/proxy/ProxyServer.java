@@ -30,31 +30,38 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel listener;
     private final ProxyStats stats;
     private final SlotPool slots;
+    private final ProxyMetrics metrics;
 
     private ProxyServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, ProxyStats stats,
-                        SlotPool slots) {
+                        SlotPool slots, ProxyMetrics metrics) {
         this.boss = boss;
         this.workers = workers;
         this.listener = listener;
         this.stats = stats;
         this.slots = slots;
+        this.metrics = metrics;
     }
 
     /**
      * Starts listening on {@code host:port}; {@code upstreamLoop} is the event loop of the upstream
-     * session, where all grouping happens.
+     * session, where all grouping happens. Its metrics are kept but not served.
      */
     public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
                                     int ioThreads, Upstream upstream, EventExecutor upstreamLoop) throws IOException {
-        return start(host, port, format, allowlist, ioThreads, upstream, upstreamLoop, Grouper.DEFAULT_MAX_ROUNDS_OUT);
+        return start(host, port, format, allowlist, ioThreads, upstream, upstreamLoop, Grouper.DEFAULT_MAX_ROUNDS_OUT,
+                new ProxyMetrics());
     }
 
-    /** As above, with up to {@code maxRoundsOut} rounds of grouped requests out at once ({@link Grouper}). */
+    /**
+     * As above, with up to {@code maxRoundsOut} rounds of grouped requests out at once ({@link Grouper}) and the
+     * proxy's figures published through {@code metrics}.
+     */
     public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
-                                    int ioThreads, Upstream upstream, EventExecutor upstreamLoop, int maxRoundsOut)
-            throws IOException {
+                                    int ioThreads, Upstream upstream, EventExecutor upstreamLoop, int maxRoundsOut,
+                                    ProxyMetrics metrics) throws IOException {
         ProxyStats stats = new ProxyStats();
         SlotPool slots = new SlotPool();
+        metrics.watch(stats, slots);
         Grouper grouper = new Grouper(upstream, upstreamLoop, stats, maxRoundsOut);
         EventLoopGroup boss = Transport.newGroup(1, "proxy-accept");
         EventLoopGroup workers = Transport.newGroup(ioThreads, "proxy-io");
@@ -72,10 +79,10 @@ public final class ProxyServer implements AutoCloseable {
                             // Backends are always plain-framed, whatever their startup's isproxy byte says.
                             .addLast("xc-decoder", new XcRequestDecoder(format, false))
                             .addLast("xc-encoder", new XcResponseEncoder(format))
-                            .addLast("backend", new BackendHandler(grouper, slots));
+                            .addLast("backend", new BackendHandler(grouper, slots, metrics));
                 }
             });
-            return new ProxyServer(boss, workers, listener, stats, slots);
+            return new ProxyServer(boss, workers, listener, stats, slots, metrics);
         } catch (IOException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -91,12 +98,17 @@ public final class ProxyServer implements AutoCloseable {
         return stats;
     }
 
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
     public int connectedBackends() {
         return slots.inUse();
     }
 
     @Override
     public void close() {
+        metrics.close();
         listener.close().awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

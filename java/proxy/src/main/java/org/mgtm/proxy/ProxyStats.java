@@ -9,6 +9,18 @@ public final class ProxyStats {
     final LongAdder groupedBackendRequests = new LongAdder();
     final LongAdder forwardedRequests = new LongAdder();
     final LongAdder failedRequests = new LongAdder();
+    private volatile java.util.function.IntConsumer roundListener = n -> { };
+
+    /** A round went upstream carrying {@code backendRequests} backend requests. */
+    void roundSent(int backendRequests) {
+        rounds.increment();
+        roundListener.accept(backendRequests);
+    }
+
+    /** Told the size of every round from now on (the metrics' histogram). */
+    void onRound(java.util.function.IntConsumer listener) {
+        roundListener = listener;
+    }
 
     /** Rounds sent upstream. */
     public long rounds() {

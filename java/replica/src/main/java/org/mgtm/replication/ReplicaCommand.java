@@ -106,6 +106,11 @@ public final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--max-transactions", defaultValue = "4096", description = "Open transactions at most.")
     int maxTransactions;
 
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics at http://<this member's host>:PORT/metrics; 0 = off "
+                    + "(default: ${DEFAULT-VALUE}; docs/operations.md lists the metrics).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         ReplicaServer server = ReplicaServer.start(toConfig());
@@ -135,6 +140,6 @@ public final class ReplicaCommand implements Callable<Integer> {
         return new ReplicaConfig(raft, port, internalPort, (int) startGxid,
                 new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH), new CoreLimits(maxTransactions, 16, 65536),
                 ioThreads, maxConnections, ClientAllowlist.parse(allowClients), sessionTimeoutMs, appendTimeoutMs,
-                maxInFlight);
+                maxInFlight, metricsPort);
     }
 }

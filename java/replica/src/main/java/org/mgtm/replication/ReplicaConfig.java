@@ -20,10 +20,19 @@ import org.mgtm.replication.engine.RaftSettings;
  * @param sessionTimeoutMillis a session with no connection for this long is expired through the log
  * @param appendTimeoutMillis  a request not committed (a read: not confirmed) by then is answered with an error
  * @param maxInFlight        batches outstanding at once (a log append, or a leadership check for reads)
+ * @param metricsPort        Prometheus metrics over HTTP on this member's host; 0 = none
  */
 public record ReplicaConfig(RaftSettings raft, int clientPort, int internalPort, int startGxid, WireFormat wireFormat,
                             CoreLimits limits, int ioThreads, int maxConnections, ClientAllowlist allowlist,
-                            long sessionTimeoutMillis, long appendTimeoutMillis, int maxInFlight) {
+                            long sessionTimeoutMillis, long appendTimeoutMillis, int maxInFlight, int metricsPort) {
+    /** Without a metrics endpoint. */
+    public ReplicaConfig(RaftSettings raft, int clientPort, int internalPort, int startGxid, WireFormat wireFormat,
+                         CoreLimits limits, int ioThreads, int maxConnections, ClientAllowlist allowlist,
+                         long sessionTimeoutMillis, long appendTimeoutMillis, int maxInFlight) {
+        this(raft, clientPort, internalPort, startGxid, wireFormat, limits, ioThreads, maxConnections, allowlist,
+                sessionTimeoutMillis, appendTimeoutMillis, maxInFlight, 0);
+    }
+
     public String host() {
         return raft.self().host();
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.protocols.raft.Role;
 import org.mgtm.client.Member;
+import org.mgtm.config.DataDirectoryLock;
 import org.mgtm.core.Command;
 import org.mgtm.core.Gxids;
 import org.mgtm.net.GtmServerInitializer;
@@ -52,11 +53,13 @@ public final class ReplicaServer implements AutoCloseable {
     private final ReplicaConfig config;
     private final ReplicatedCore core;
     private final ReplicatedSequencer sequencer;
+    private final ReplicaMetrics metrics;
     private final SessionExpiry expiry;
     private final ScheduledExecutorService timer;
     private final ChannelGroup internalChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final SecureRandom random = new SecureRandom();
     private final TermGate termGate = new TermGate();
+    private DataDirectoryLock dataDirLock;
     private volatile RaftMember member;
     /** Counts this replica's leaderships; {@link #confirmedLeadership} catches up when one has committed an entry. */
     private volatile long leadership;
@@ -71,8 +74,10 @@ public final class ReplicaServer implements AutoCloseable {
         this.config = config;
         this.core = new ReplicatedCore(config.limits());
         this.expiry = new SessionExpiry(config.sessionTimeoutMillis());
-        this.sequencer = new ReplicatedSequencer(this::append, new Reads(), this::isLeader, this::notLeaderText,
+        this.metrics = new ReplicaMetrics(() -> member, core);
+        this.sequencer = new ReplicatedSequencer(metrics.timedCommit(this::append), new Reads(), this::isLeader, this::notLeaderText,
                 config.maxInFlight(), 1 << 20, config.appendTimeoutMillis());
+        sequencer.meter(metrics);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mgtm-replica-timer");
             t.setDaemon(true);
@@ -83,8 +88,12 @@ public final class ReplicaServer implements AutoCloseable {
     public static ReplicaServer start(ReplicaConfig config) throws Exception {
         ReplicaServer server = new ReplicaServer(config);
         try {
+            // Two replicas on one log would corrupt it: lock first, before anything else is opened.
+            server.dataDirLock = DataDirectoryLock.acquire(config.raft().dataDir());
             server.startNetwork();
+            server.metrics.serve(config.host(), config.metricsPort());
             server.member = server.joinGroup();
+            server.metrics.attach(server.member);
             server.timer.scheduleWithFixedDelay(server::expireSessions, EXPIRY_TICK_MILLIS, EXPIRY_TICK_MILLIS,
                     TimeUnit.MILLISECONDS);
             log.info("replica {} of group {} running: XC clients on {}:{}, internal protocol on {}:{}, next GXID {}",
@@ -199,6 +208,7 @@ public final class ReplicaServer implements AutoCloseable {
     private void roleChanged(Role role, long term, String leaderId) {
         log.info("role change: {} is now {} in term {} (leader {}) at {}", config.raft().raftId(), role, term,
                 leaderId, Instant.now());
+        metrics.roleChanged(role);
         long generation = ++leadership;
         if (role == Role.Leader) {
             System.out.println("I'm LEADER!!!!");
@@ -297,9 +307,14 @@ public final class ReplicaServer implements AutoCloseable {
         return config;
     }
 
+    public ReplicaMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
+        metrics.close();
         if (clientListener != null) {
             clientListener.close().awaitUninterruptibly();
         }
@@ -314,6 +329,13 @@ public final class ReplicaServer implements AutoCloseable {
         }
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        if (dataDirLock != null) {
+            try {
+                dataDirLock.close();
+            } catch (IOException e) {
+                log.warn("releasing the data directory lock failed: {}", e.toString());
+            }
         }
     }
 

@@ -89,6 +89,14 @@ public final class ReplicatedCore implements BatchStateMachine.Applier {
                 java.util.HexFormat.of().formatHex(core.digest()));
     }
 
+    /** The state's sizes for the metrics' gauges, read between two commands; no digest (that costs a snapshot). */
+    public record Sizes(int open, int prepared, int sessions, long appliedCommands) {
+    }
+
+    public synchronized Sizes sizes() {
+        return new Sizes(core.openTransactionCount(), core.preparedCount(), core.knownSessions().length, appliedCommands);
+    }
+
     public synchronized int nextGxid() {
         return core.nextGxid();
     }

@@ -64,7 +64,8 @@ public final class ReplicatedSequencer implements Sequencer {
         List<Response> answer(List<Request> reads);
     }
 
-    private record Pending(Command command, Connection connection, long tag, Response precomputed, boolean read) {
+    private record Pending(Command command, Connection connection, long tag, Response precomputed, boolean read,
+                           long since) {
         boolean isClose() {
             return command == null && precomputed == null;
         }
@@ -92,6 +93,7 @@ public final class ReplicatedSequencer implements Sequencer {
     private final LongAdder readsWithEntries = new LongAdder();
     private final LongAdder clientRequests = new LongAdder();
     private final LongAdder backendRequests = new LongAdder();
+    private volatile ReplicaMetrics metrics;
     // Guarded by {@code draining}: only the draining thread chains batches.
     private CompletableFuture<Void> delivered = CompletableFuture.completedFuture(null);
 
@@ -124,7 +126,7 @@ public final class ReplicatedSequencer implements Sequencer {
             backendRequests.add(backendRequests(c.request()));
             read = GtmStateMachine.isPureRead(c.request()) && reads.mayAnswerFromState(c);
         }
-        queue.offer(new Pending(command, connection, tag, null, read));
+        queue.offer(new Pending(command, connection, tag, null, read, System.nanoTime()));
     }
 
     /** How many backends' requests one request carries: a proxy's MULTI request one per entry. */
@@ -152,12 +154,17 @@ public final class ReplicatedSequencer implements Sequencer {
 
     @Override
     public void submitAnswer(Response response, Connection connection, long tag) {
-        queue.offer(new Pending(null, connection, tag, response, false));
+        queue.offer(new Pending(null, connection, tag, response, false, System.nanoTime()));
     }
 
     @Override
     public void submitClose(Connection connection) {
-        queue.offer(new Pending(null, connection, WireMessage.NO_CONID, null, false));
+        queue.offer(new Pending(null, connection, WireMessage.NO_CONID, null, false, 0));
+    }
+
+    /** Counts answers and appends into {@code metrics} from now on. */
+    void meter(ReplicaMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** Log entries appended and commands they carried: their ratio is the batching factor. */
@@ -230,6 +237,7 @@ public final class ReplicatedSequencer implements Sequencer {
         } else if (!encoded.isEmpty()) {
             entries.increment();
             commands.add(encoded.size());
+            if (metrics != null) metrics.entryAppended(encoded.size());
             // The batch's reads ride on its entry: committed in this leader's term after they arrived,
             // it confirms the leadership as a check round would, and once it is applied here so is
             // every entry before it.
@@ -288,6 +296,7 @@ public final class ReplicatedSequencer implements Sequencer {
             } else {
                 response = ReplicatedCore.decodeReply(replies.get(nextReply++));
             }
+            if (metrics != null && !p.isClose()) metrics.answered(p.command, response, p.since);
             if (p.connection == null) {
                 continue;
             }

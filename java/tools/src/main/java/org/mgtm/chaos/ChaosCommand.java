@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.mgtm.lab.WallClock;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -150,7 +151,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 List.of("--deadline-ms", Long.toString(proxyDeadlineMs), "--io-threads", "1"));
         try (LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);
              Iptables iptables = new Iptables()) {
-            out.println("== starting " + replicaCount + " replicas and 2 proxies");
+            out.println("== " + WallClock.now() + " starting " + replicaCount + " replicas and 2 proxies");
             cluster.startReplicas();
             cluster.startProxies();
             out.println("   " + cluster.statusLine());
@@ -187,7 +188,8 @@ public final class ChaosCommand implements Callable<Integer> {
                     long prevDone = sec > 1 ? samples.get(sec - 2)[0] : 0;
                     long prevFailed = sec > 1 ? samples.get(sec - 2)[1] : 0;
                     if (sec % 5 == 0 || done == prevDone || failed > prevFailed) {
-                        out.printf(Locale.ROOT, "   %4d s  %6d tps  errors %d%n", sec, done - prevDone, failed - prevFailed);
+                        out.printf(Locale.ROOT, "   %s %4d s  %6d tps  errors %d%n", WallClock.now(), sec, done - prevDone,
+                                failed - prevFailed);
                     }
                 }
                 for (Future<BenchResult> f : futures) {
@@ -199,7 +201,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 pool.shutdownNow();
                 pool.awaitTermination(30, TimeUnit.SECONDS);
             }
-            out.println("== stopping everything the run started");
+            out.println("== " + WallClock.now() + " stopping everything the run started");
         }
         return report(schedule, chosenSeed, started, applied, samples, results, histories, healedAtMs[0], healFailed[0],
                 loadSeconds, convergence[0]);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import org.mgtm.lab.WallClock;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.chaos.ChaosCommand.Applied;
@@ -48,12 +49,13 @@ final class FaultRunner {
             } catch (Exception e) {
                 detail = "could not be applied: " + e;
                 applied.add(new Applied(f, start, nowMs(), detail, false));
-                out.printf(Locale.ROOT, "   %6.1f s  %s: %s%n", start / 1000.0, f, detail);
+                out.printf(Locale.ROOT, "   %s %6.1f s  %s: %s%n", WallClock.now(), start / 1000.0, f, detail);
                 continue;
             }
             long end = nowMs();
             applied.add(new Applied(f, start, end, detail, false));
-            out.printf(Locale.ROOT, "   %6.1f s  %s: %s (%.1f s)%n", start / 1000.0, f, detail, (end - start) / 1000.0);
+            out.printf(Locale.ROOT, "   %s %6.1f s  %s: %s (%.1f s)%n", WallClock.now(), start / 1000.0, f, detail,
+                    (end - start) / 1000.0);
         }
     }
 
@@ -169,7 +171,7 @@ final class FaultRunner {
             out.println("   healing failed: " + e);
         }
         long at = nowMs();
-        out.printf(Locale.ROOT, "   %6.1f s  healed everything: %s%n", at / 1000.0, cluster.statusLine());
+        out.printf(Locale.ROOT, "   %s %6.1f s  healed everything: %s%n", WallClock.now(), at / 1000.0, cluster.statusLine());
         return at;
     }
 

@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.jgroups.protocols.raft.FileBasedLog;
+import org.jgroups.protocols.raft.LogEntries;
 import org.jgroups.protocols.raft.LogEntry;
 
 
@@ -39,6 +41,22 @@ public class SafeFileBasedLog extends FileBasedLog {
 
     private File logDir;
     private boolean fsync = true;
+    private volatile LongConsumer appendListener = nanos -> { };
+
+    /** Reports how long each append took (the write and its fsync), in nanoseconds: the metrics' hook. */
+    public void onAppend(LongConsumer listener) {
+        appendListener = listener;
+    }
+
+    @Override
+    public long append(long index, LogEntries entries) {
+        long start = System.nanoTime();
+        try {
+            return super.append(index, entries);
+        } finally {
+            appendListener.accept(System.nanoTime() - start);
+        }
+    }
 
     @Override
     public void init(String logName, Map<String, String> args) throws Exception {

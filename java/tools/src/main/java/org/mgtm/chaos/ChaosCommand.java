@@ -79,6 +79,14 @@ public final class ChaosCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int raftPort;
 
+    @Option(names = "--replica-hosts-from", defaultValue = "11", description = "Replicas on 127.0.0.N, N+1, ... "
+            + "(default: ${DEFAULT-VALUE}).")
+    int replicaOctet;
+
+    @Option(names = "--proxy-hosts-from", defaultValue = "31", description = "The two proxies on 127.0.0.N and N+1 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int proxyOctet;
+
     @Option(names = "--proxy-deadline-ms", defaultValue = "30000", description = "The proxies' --deadline-ms "
             + "(default: ${DEFAULT-VALUE}).")
     long proxyDeadlineMs;
@@ -122,6 +130,9 @@ public final class ChaosCommand implements Callable<Integer> {
         if (replicaCount != 3 && replicaCount != 5) {
             throw new IllegalArgumentException("--replicas must be 3 or 5");
         }
+        if (replicaOctet < 2 || replicaOctet + replicaCount > 255 || proxyOctet < 2 || proxyOctet + 2 > 255) {
+            throw new IllegalArgumentException("--replica-hosts-from and --proxy-hosts-from must leave the hosts in 127.0.0.2-254");
+        }
         FaultSchedule schedule = FaultSchedule.read(scheduleFile);
         long chosenSeed = seed != null ? seed : System.nanoTime();
         Random random = new Random(chosenSeed);
@@ -144,8 +155,8 @@ public final class ChaosCommand implements Callable<Integer> {
         long[] healedAtMs = {-1};
         boolean[] healFailed = {false};
         LocalCluster.Convergence[] convergence = {null};
-        LocalCluster.Layout layout = new LocalCluster.Layout(LocalCluster.Layout.hosts(replicaCount, 11),
-                LocalCluster.Layout.hosts(2, 31), clientPort, internalPort, raftPort, SECRET,
+        LocalCluster.Layout layout = new LocalCluster.Layout(LocalCluster.Layout.hosts(replicaCount, replicaOctet),
+                LocalCluster.Layout.hosts(2, proxyOctet), clientPort, internalPort, raftPort, SECRET,
                 List.of("-x", "1000", "--io-threads", "1"),
                 List.of("--deadline-ms", Long.toString(proxyDeadlineMs), "--io-threads", "1"));
         try (LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);
@@ -220,9 +231,9 @@ public final class ChaosCommand implements Callable<Integer> {
             }
             r.append("command: mgtm chaos ").append(String.join(" ", args)).append('\n');
         }
-        r.append(String.format(Locale.ROOT, "cluster: %d replicas (127.0.0.11-%d), 2 proxies (127.0.0.31-32, deadline "
+        r.append(String.format(Locale.ROOT, "cluster: %d replicas (127.0.0.%d-%d), 2 proxies (127.0.0.%d-%d, deadline "
                         + "%d ms), %d backends per proxy, %d snapshots per transaction, load %d s%n", replicaCount,
-                10 + replicaCount, proxyDeadlineMs, clientsPerProxy, snapshots, loadSeconds));
+                replicaOctet, replicaOctet + replicaCount - 1, proxyOctet, proxyOctet + 1, proxyDeadlineMs, clientsPerProxy, snapshots, loadSeconds));
         r.append("\nfaults (ms since the load started: scheduled, applied, ended)\n");
         int done = 0;
         int skipped = 0;

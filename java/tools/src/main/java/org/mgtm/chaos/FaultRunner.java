@@ -68,11 +68,12 @@ final class FaultRunner {
                 }
                 String what = victim.toString();
                 victim.kill9();
+                long killed = System.nanoTime();
                 LocalProcess next = cluster.awaitLeader(30_000, f.kind() == FaultSchedule.Kind.KILL_LEADER
                         ? victim : null);
-                double elected = secondsSince(t0);
+                double elected = secondsSince(killed);
                 victim.start(90_000);
-                return String.format(Locale.ROOT, "kill -9 %s; leader %s after %.1f s; restarted after %.1f s", what,
+                return String.format(Locale.ROOT, "kill -9 %s; leader %s after %.2f s; restarted after %.1f s", what,
                         next == null ? "NONE" : next.name, elected, secondsSince(t0));
             }
             case PAUSE_LEADER, PAUSE_RANDOM -> {

@@ -13,7 +13,6 @@ import org.jgroups.JChannel;
 import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FRAG4;
-import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
@@ -21,7 +20,6 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
-import org.jgroups.protocols.raft.ELECTION;
 import org.jgroups.protocols.raft.NO_DUPES;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.Role;
@@ -46,6 +44,11 @@ public final class RaftMember implements AutoCloseable {
     public interface RoleListener {
         void roleChanged(Role role, long term, String leaderId);
     }
+
+    /** GMS: how long a merge waits for the subgroups' coordinators (JGroups: 5 s). */
+    static final long MERGE_TIMEOUT_MS = 1000;
+    /** GMS: how long a new view waits for every member's acknowledgement (JGroups: 2 s). */
+    static final long VIEW_ACK_TIMEOUT_MS = 500;
 
     private final RaftSettings settings;
     private final JChannel channel;
@@ -122,7 +125,7 @@ public final class RaftMember implements AutoCloseable {
         tcp.setSockConnTimeout(300);
         p.add(tcp.setBindAddress(bind).setBindPort(self.port()).setPortRange(0));
         p.add(new TCPPING().initialHosts(hosts).portRange(0));
-        p.add(new MERGE3().setMinInterval(2000).setMaxInterval(6000));
+        p.add(new QuickMerge(s.memberIds()));   // MERGE3, fast while the view holds no majority
         if (s.fdSock())
             p.add(new BoundFdSock2().setBindAddress(bind).setOffset(s.fdSockOffset()).setPortRange(1)); // default: *
         p.add(new FD_ALL3().setTimeout(s.fdTimeoutMs()).setInterval(s.fdIntervalMs()));
@@ -137,9 +140,12 @@ public final class RaftMember implements AutoCloseable {
             token.setAuth(auth);
             p.add(auth);
         }
-        p.add(new GMS().setJoinTimeout(s.joinTimeoutMs()).printLocalAddress(false));
+        // A merge or a view waits for every member it names; one that died meanwhile held the group for the
+        // defaults' 5 s (10 s more for the merge's participants) and 2 s (docs/decisions/0003, liveness).
+        p.add(new GMS().setJoinTimeout(s.joinTimeoutMs()).printLocalAddress(false)
+                .setMergeTimeout(MERGE_TIMEOUT_MS).setViewAckCollectionTimeout(VIEW_ACK_TIMEOUT_MS));
         p.add(new FRAG4());
-        p.add(new ELECTION().voteTimeout(s.voteTimeoutMs()));
+        p.add(new MergeSafeElection().voteTimeout(s.voteTimeoutMs()));   // ELECTION, safe against views installed late
         RAFT raft = s.catchUp()
                 ? new CatchUpRaft().catchUpIntervalMs(s.catchUpIntervalMs()).catchUpMaxBytes(s.catchUpMaxBytes())
                 : new SafeFollowerRaft();   // the follower-side safety fixes stay on without the catch-up fix

@@ -32,7 +32,7 @@ import org.mgtm.client.Member;
 /**
  * One replica of a jgroups-raft group, started from {@link RaftSettings}: a JGroups TCP stack with TCPPING over the
  * static member list, tuned failure detection, optional AUTH, ELECTION, and {@link CatchUpRaft} (or
- * {@link SafeFollowerRaft} when catch-up is off) with a {@link SafeFileBasedLog} in {@code data_dir},
+ * {@link SafeFollowerRaft} when catch-up is off) with a {@link DurableLog} in {@code data_dir},
  * fsync on by default.
  *
  * <p>{@link #append(byte[])} replicates one log entry (the replica's ReplicatedSequencer puts many commands into one
@@ -151,7 +151,7 @@ public final class RaftMember implements AutoCloseable {
                 : new SafeFollowerRaft();   // the follower-side safety fixes stay on without the catch-up fix
         raft.raftId(s.raftId())
                 .members(s.memberIds())
-                .logClass(SafeFileBasedLog.class.getName())   // FileBasedLog, with its snapshot-install defect fixed
+                .logClass(DurableLog.class.getName())   // checksums, fail-stop on I/O errors (not FileBasedLog)
                 .logDir(s.dataDir().toString())
                 .logPrefix(s.raftId())
                 .maxLogSize(s.maxLogSize())

@@ -87,6 +87,10 @@ public final class ChaosCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int proxyOctet;
 
+    @Option(names = "--disk-size", defaultValue = "0", description = "Give each replica's data directory a tmpfs of "
+            + "this many MiB (needs root), for the disk-full, corrupt-log and truncate-log faults (default: none).")
+    int diskMegabytes;
+
     @Option(names = "--proxy-deadline-ms", defaultValue = "30000", description = "The proxies' --deadline-ms "
             + "(default: ${DEFAULT-VALUE}).")
     long proxyDeadlineMs;
@@ -140,7 +144,15 @@ public final class ChaosCommand implements Callable<Integer> {
         if (needIptables) {
             Iptables.require();
         }
+        boolean needDisks = schedule.faults().stream().anyMatch(f -> f.kind().isDisk());
+        if (needDisks && diskMegabytes <= 0) {
+            throw new IllegalArgumentException("the schedule has disk faults: give --disk-size MiB");
+        }
+        if (diskMegabytes > 0) {
+            Tmpfs.require(dir.toAbsolutePath().getParent());
+        }
         String cp = classPath != null ? classPath : LocalProcess.ownClassPath();
+        Tmpfs.unmountUnder(dir);
         deleteTree(dir);
         Files.createDirectories(dir);
         int loadSeconds = (int) ((schedule.durationMillis() + 999) / 1000) + settleSeconds;
@@ -159,8 +171,16 @@ public final class ChaosCommand implements Callable<Integer> {
                 LocalCluster.Layout.hosts(2, proxyOctet), clientPort, internalPort, raftPort, SECRET,
                 List.of("-x", "1000", "--io-threads", "1"),
                 List.of("--deadline-ms", Long.toString(proxyDeadlineMs), "--io-threads", "1"));
-        try (LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);
+        try (Tmpfs tmpfs = new Tmpfs();
+             LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);
              Iptables iptables = new Iptables()) {
+            DiskFaults disks = null;
+            if (diskMegabytes > 0) {
+                for (LocalProcess r : cluster.replicas) {
+                    tmpfs.mount(dir.toAbsolutePath().resolve(r.name), diskMegabytes);
+                }
+                disks = new DiskFaults(cluster, dir.toAbsolutePath());
+            }
             out.println("== starting " + replicaCount + " replicas and 2 proxies");
             cluster.startReplicas();
             cluster.startProxies();
@@ -178,7 +198,7 @@ public final class ChaosCommand implements Callable<Integer> {
                     futures.add(pool.submit(run::run));
                 }
                 long loadStart = System.nanoTime();
-                FaultRunner runner = new FaultRunner(cluster, iptables, random, loadStart, out);
+                FaultRunner runner = new FaultRunner(cluster, iptables, disks, random, loadStart, out);
                 Future<?> faults = pool.submit(() -> {
                     try {
                         runner.runAll(schedule, applied);

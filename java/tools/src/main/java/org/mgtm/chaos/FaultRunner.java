@@ -15,11 +15,14 @@ import org.mgtm.lab.LocalProcess;
 final class FaultRunner {
     private final LocalCluster cluster;
     private final Iptables iptables;
+    private final DiskFaults disks;
     private final Random random;
     private final long loadStart;
     private final PrintStream out;
 
-    FaultRunner(LocalCluster cluster, Iptables iptables, Random random, long loadStart, PrintStream out) {
+    FaultRunner(LocalCluster cluster, Iptables iptables, DiskFaults disks, Random random, long loadStart,
+                PrintStream out) {
+        this.disks = disks;
         this.cluster = cluster;
         this.iptables = iptables;
         this.random = random;
@@ -117,6 +120,17 @@ final class FaultRunner {
                 LocalProcess l = cluster.awaitLeader(60_000, null);
                 return String.format(Locale.ROOT, "kill -9 of every replica in %.1f s; all running after %.1f s, "
                         + "leader %s after %.1f s", down, running, l == null ? "NONE" : l.name, secondsSince(t0));
+            }
+            case DISK_FULL, CORRUPT_LOG, TRUNCATE_LOG -> {
+                if (disks == null) {
+                    throw new IllegalStateException(f.kind().text + " needs --disk-size");
+                }
+                LocalProcess victim = pick(cluster.replicas);
+                if (victim == null) {
+                    return "no replica running";
+                }
+                return f.kind() == FaultSchedule.Kind.DISK_FULL ? disks.fill(victim, f.lengthMillis())
+                        : disks.damage(victim, f.kind() == FaultSchedule.Kind.TRUNCATE_LOG);
             }
             default -> throw new IllegalStateException(f.kind().toString());
         }

@@ -2,6 +2,7 @@ package org.mgtm.replication;
 
 import org.mgtm.core.CoreLimits;
 import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.TlsConfig;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.replication.engine.RaftSettings;
 
@@ -20,10 +21,24 @@ import org.mgtm.replication.engine.RaftSettings;
  * @param sessionTimeoutMillis a session with no connection for this long is expired through the log
  * @param appendTimeoutMillis  a request not committed by then is answered with an error
  * @param maxInFlight        log appends outstanding at once
+ * @param internalTls        TLS of the internal port (mutual, the group CA), or null: plaintext
+ * @param maxSessions        client sessions of the internal protocol the group holds at most; a new one beyond is
+ *                           refused at its handshake
  */
 public record ReplicaConfig(RaftSettings raft, int clientPort, int internalPort, int startGxid, WireFormat wireFormat,
                             CoreLimits limits, int ioThreads, int maxConnections, ClientAllowlist allowlist,
-                            long sessionTimeoutMillis, long appendTimeoutMillis, int maxInFlight) {
+                            long sessionTimeoutMillis, long appendTimeoutMillis, int maxInFlight,
+                            TlsConfig internalTls, int maxSessions) {
+    public static final int DEFAULT_MAX_SESSIONS = 1024;
+
+    /** Without TLS on the internal port. */
+    public ReplicaConfig(RaftSettings raft, int clientPort, int internalPort, int startGxid, WireFormat wireFormat,
+                         CoreLimits limits, int ioThreads, int maxConnections, ClientAllowlist allowlist,
+                         long sessionTimeoutMillis, long appendTimeoutMillis, int maxInFlight) {
+        this(raft, clientPort, internalPort, startGxid, wireFormat, limits, ioThreads, maxConnections, allowlist,
+                sessionTimeoutMillis, appendTimeoutMillis, maxInFlight, null, DEFAULT_MAX_SESSIONS);
+    }
+
     public String host() {
         return raft.self().host();
     }

@@ -87,6 +87,10 @@ public final class ChaosCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int proxyOctet;
 
+    @Option(names = "--tls", defaultValue = "true", arity = "1", description = "Replication between the replicas "
+            + "over TLS, with a key store made for the run in DIR/tls (default: ${DEFAULT-VALUE}).")
+    boolean tls;
+
     @Option(names = "--disk-size", defaultValue = "0", description = "Give each replica's data directory a tmpfs of "
             + "this many MiB (needs root), for the disk-full, corrupt-log and truncate-log faults (default: none).")
     int diskMegabytes;
@@ -167,9 +171,15 @@ public final class ChaosCommand implements Callable<Integer> {
         long[] healedAtMs = {-1};
         boolean[] healFailed = {false};
         LocalCluster.Convergence[] convergence = {null};
+        List<String> replicaArgs = new ArrayList<>(List.of("-x", "1000", "--io-threads", "1"));
+        if (tls) {
+            Path store = new org.mgtm.net.TlsKeys(dir.toAbsolutePath().resolve("tls"), SECRET, 30).shared();
+            replicaArgs.addAll(List.of("--tls-keystore", store.toString()));
+        } else {
+            replicaArgs.addAll(List.of("--tls", "off"));
+        }
         LocalCluster.Layout layout = new LocalCluster.Layout(LocalCluster.Layout.hosts(replicaCount, replicaOctet),
-                LocalCluster.Layout.hosts(2, proxyOctet), clientPort, internalPort, raftPort, SECRET,
-                List.of("-x", "1000", "--io-threads", "1"),
+                LocalCluster.Layout.hosts(2, proxyOctet), clientPort, internalPort, raftPort, SECRET, replicaArgs,
                 List.of("--deadline-ms", Long.toString(proxyDeadlineMs), "--io-threads", "1"));
         try (Tmpfs tmpfs = new Tmpfs();
              LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);
@@ -251,9 +261,9 @@ public final class ChaosCommand implements Callable<Integer> {
             }
             r.append("command: mgtm chaos ").append(String.join(" ", args)).append('\n');
         }
-        r.append(String.format(Locale.ROOT, "cluster: %d replicas (127.0.0.%d-%d), 2 proxies (127.0.0.%d-%d, deadline "
+        r.append(String.format(Locale.ROOT, "cluster: %d replicas (127.0.0.%d-%d%s), 2 proxies (127.0.0.%d-%d, deadline "
                         + "%d ms), %d backends per proxy, %d snapshots per transaction, load %d s%n", replicaCount,
-                replicaOctet, replicaOctet + replicaCount - 1, proxyOctet, proxyOctet + 1, proxyDeadlineMs, clientsPerProxy, snapshots, loadSeconds));
+                replicaOctet, replicaOctet + replicaCount - 1, tls ? ", replication over TLS" : "", proxyOctet, proxyOctet + 1, proxyDeadlineMs, clientsPerProxy, snapshots, loadSeconds));
         r.append("\nfaults (ms since the load started: scheduled, applied, ended)\n");
         int done = 0;
         int skipped = 0;

@@ -26,7 +26,9 @@ import org.jgroups.protocols.raft.Role;
 import org.jgroups.raft.RaftHandle;
 import org.jgroups.raft.util.Utils;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.TLSClientAuth;
 import org.mgtm.client.Member;
+import org.mgtm.net.TlsConfig;
 
 
 /**
@@ -123,6 +125,8 @@ public final class RaftMember implements AutoCloseable {
         tcp.setBundlerType("per-destination");
         tcp.nonBlockingSends(true).maxSendQueue(1024);
         tcp.setSockConnTimeout(300);
+        if (s.tls() != null)
+            tls(tcp, s.tls());
         p.add(tcp.setBindAddress(bind).setBindPort(self.port()).setPortRange(0));
         p.add(new TCPPING().initialHosts(hosts).portRange(0));
         p.add(new QuickMerge(s.memberIds()));   // MERGE3, fast while the view holds no majority
@@ -159,6 +163,21 @@ public final class RaftMember implements AutoCloseable {
                 .logUseFsync(s.fsync());
         p.add(raft);
         return p;
+    }
+
+    /**
+     * TLS on the transport (JGroups 5.4 TCP's {@code tls}): every replication connection is TLS 1.3 and both ends
+     * show a certificate of the group CA, so a process without one can neither read the log stream nor send the
+     * group anything (decision 0008). FD_SOCK2's liveness connections stay plain: they carry no data.
+     */
+    static void tls(TCP tcp, TlsConfig t) throws IOException {
+        t.load(t.keystore());   // fail here, naming the file, rather than in the transport's start
+        t.load(t.trustedStore());
+        tcp.tls().enabled(true)
+                .setKeystorePath(t.keystore().toString()).setKeystorePassword(t.password()).setKeystoreType("pkcs12")
+                .setTruststorePath(t.trustedStore().toString()).setTruststorePassword(t.password())
+                .setTruststoreType("pkcs12").setClientAuth(TLSClientAuth.NEED)
+                .setProtocols(TlsConfig.PROTOCOLS.toArray(new String[0]));
     }
 
     public RaftSettings settings() { return settings; }

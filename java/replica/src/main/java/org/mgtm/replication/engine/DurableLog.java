@@ -1,9 +1,5 @@
 package org.mgtm.replication.engine;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,7 +12,6 @@ import org.jgroups.Address;
 import org.jgroups.protocols.raft.Log;
 import org.jgroups.protocols.raft.LogEntries;
 import org.jgroups.protocols.raft.LogEntry;
-import org.jgroups.util.Util;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +69,7 @@ public class DurableLog implements Log {
             }
             meta = LogFiles.open(dir.resolve(LogFiles.META));
             state = readMeta();
-            votedFor = readAddress(state.votedFor());
+            votedFor = LogFiles.readAddress(state.votedFor(), dir.resolve(LogFiles.META));
             entries = LogFiles.open(dir.resolve(LogFiles.ENTRIES));
             if (entries.size() == 0) {
                 LogFiles.writeFully(entries, ByteBuffer.wrap(LogFiles.ENTRIES_MAGIC), 0);
@@ -227,7 +222,7 @@ public class DurableLog implements Log {
 
     @Override
     public synchronized Log votedFor(Address member) {
-        writeMeta(state.term(), state.commit(), state.lastAppended(), writeAddress(member), true);
+        writeMeta(state.term(), state.commit(), state.lastAppended(), LogFiles.writeAddress(member), true);
         votedFor = member;
         return this;
     }
@@ -497,30 +492,6 @@ public class DurableLog implements Log {
             Files.deleteIfExists(dir.resolve(name));
         }
         Files.deleteIfExists(dir);
-    }
-
-    private static byte[] writeAddress(Address a) {
-        if (a == null) {
-            return new byte[0];
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Util.writeAddress(a, new DataOutputStream(out));
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise " + a, e);
-        }
-    }
-
-    private Address readAddress(byte[] bytes) throws IOException {
-        if (bytes.length == 0) {
-            return null;
-        }
-        try {
-            return Util.readAddress(new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (ClassNotFoundException e) {
-            throw new IOException("unreadable vote in " + dir.resolve(LogFiles.META), e);
-        }
     }
 
     @Override

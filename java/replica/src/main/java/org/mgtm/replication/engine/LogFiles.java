@@ -1,5 +1,9 @@
 package org.mgtm.replication.engine;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,6 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
+import org.jgroups.Address;
+import org.jgroups.util.Util;
 
 /**
  * The on-disk layout of a {@link DurableLog} and the file operations it needs, each checked: every write is
@@ -203,6 +209,31 @@ final class LogFiles {
             byte[] voted = new byte[n];
             slot.get(42, voted);
             return new Meta(slot.getLong(8), slot.getLong(16), slot.getLong(24), slot.getLong(32), voted);
+        }
+    }
+
+    /** The vote's address as stored in the metadata (empty: none). */
+    static byte[] writeAddress(Address a) {
+        if (a == null) {
+            return new byte[0];
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Util.writeAddress(a, new DataOutputStream(out));
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise " + a, e);
+        }
+    }
+
+    static Address readAddress(byte[] bytes, Path metaFile) throws IOException {
+        if (bytes.length == 0) {
+            return null;
+        }
+        try {
+            return Util.readAddress(new DataInputStream(new ByteArrayInputStream(bytes)));
+        } catch (ClassNotFoundException e) {
+            throw new IOException("unreadable vote in " + metaFile, e);
         }
     }
 }

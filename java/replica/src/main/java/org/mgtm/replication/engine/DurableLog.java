@@ -401,10 +401,12 @@ public class DurableLog implements Log {
         if (first == 0 || startIndex > last) {
             return;
         }
-        if (startIndex <= first || startIndex <= state.commit()) {
+        if (startIndex <= state.commit() || startIndex <= first && first > 1) {
+            // Committed entries, or the entry marking a snapshot, never go.
             throw new IllegalStateException("cannot delete entries from " + startIndex + ": first " + first
                     + ", commit index " + state.commit());
         }
+        startIndex = Math.max(startIndex, first);   // a log that starts at 1 may lose all its entries
         long cut = position(startIndex);
         Path file = dir.resolve(LogFiles.ENTRIES);
         // Lower the mark first (synced): a crash between the two leaves a longer file, which is harmless.
@@ -418,6 +420,10 @@ public class DurableLog implements Log {
         }
         last = startIndex - 1;
         end = cut;
+        if (last < first) {
+            first = 0;
+            last = 0;
+        }
     }
 
     @Override

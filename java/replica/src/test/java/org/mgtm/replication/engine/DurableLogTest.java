@@ -136,6 +136,38 @@ class DurableLogTest {
     }
 
     @Test
+    void aFollowerMayLoseEveryEntryOfALogThatStartsAtOne() throws Exception {
+        // A replica's first entries, from a leader that never got them committed, conflict with the new
+        // leader's from index 1 on (seen in a chaos run: the follower refused every AppendEntries after).
+        DurableLog log = open();
+        log.append(1, entries(1, 2, 2));
+        log.deleteAllEntriesStartingFrom(1);
+        assertEquals(0, log.lastAppended());
+        assertEquals(0, log.firstAppended());
+        assertNull(log.get(1));
+        log.append(1, entries(1, 3, 3));
+        log.close();
+
+        DurableLog again = open();
+        assertEquals(3, again.lastAppended());
+        assertEquals(3, again.get(1).term());
+        assertTrue(stops.isEmpty(), stops.toString());
+    }
+
+    @Test
+    void committedEntriesAndTheSnapshotMarkNeverGo() throws Exception {
+        DurableLog log = open();
+        log.append(1, entries(1, 5, 1));
+        log.commitIndex(3);
+        assertThrows(IllegalStateException.class, () -> log.deleteAllEntriesStartingFrom(3));
+        log.setSnapshot(ByteBuffer.wrap(new byte[] {1}));
+        log.truncate(3);
+        assertThrows(IllegalStateException.class, () -> log.deleteAllEntriesStartingFrom(3));
+        log.deleteAllEntriesStartingFrom(4);
+        assertEquals(3, log.lastAppended());
+    }
+
+    @Test
     void aDamagedRecordInTheMiddleStopsTheReplica() throws Exception {
         DurableLog log = open();
         log.append(1, entries(1, 10, 1));

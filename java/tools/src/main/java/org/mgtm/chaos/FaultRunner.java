@@ -16,12 +16,21 @@ final class FaultRunner {
     private final LocalCluster cluster;
     private final Iptables iptables;
     private final DiskFaults disks;
+    /** When each replica last printed "I'm LEADER!!!!" (nanoTime), as its log watcher saw the line. */
+    private final java.util.Map<String, Long> leaderLines = new java.util.concurrent.ConcurrentHashMap<>();
     private final Random random;
     private final long loadStart;
     private final PrintStream out;
 
     FaultRunner(LocalCluster cluster, Iptables iptables, DiskFaults disks, Random random, long loadStart,
                 PrintStream out) {
+        for (LocalProcess r : cluster.replicas) {
+            r.onLine(line -> {
+                if (line.contains("I'm LEADER!!!!")) {
+                    leaderLines.put(r.name, System.nanoTime());
+                }
+            });
+        }
         this.disks = disks;
         this.cluster = cluster;
         this.iptables = iptables;
@@ -75,9 +84,12 @@ final class FaultRunner {
                 LocalProcess next = cluster.awaitLeader(30_000, f.kind() == FaultSchedule.Kind.KILL_LEADER
                         ? victim : null);
                 double elected = secondsSince(killed);
+                Long line = next == null ? null : leaderLines.get(next.name);
+                String announced = line == null || line < killed ? "" : String.format(Locale.ROOT,
+                        "; it announced its leadership %.2f s after the kill", (line - killed) / 1e9);
                 victim.start(90_000);
-                return String.format(Locale.ROOT, "kill -9 %s; leader %s after %.2f s; restarted after %.1f s", what,
-                        next == null ? "NONE" : next.name, elected, secondsSince(t0));
+                return String.format(Locale.ROOT, "kill -9 %s; leader %s after %.2f s; restarted after %.1f s%s",
+                        what, next == null ? "NONE" : next.name, elected, secondsSince(t0), announced);
             }
             case PAUSE_LEADER, PAUSE_RANDOM -> {
                 LocalProcess victim = f.kind() == FaultSchedule.Kind.PAUSE_LEADER

@@ -48,7 +48,7 @@ public final class RaftMember implements AutoCloseable {
     }
 
     /** GMS: how long a merge waits for the subgroups' coordinators (JGroups: 5 s). */
-    static final long MERGE_TIMEOUT_MS = 1000;
+    static final long MERGE_TIMEOUT_MS = 600;
     /** GMS: how long a new view waits for every member's acknowledgement (JGroups: 2 s). */
     static final long VIEW_ACK_TIMEOUT_MS = 500;
 
@@ -129,7 +129,7 @@ public final class RaftMember implements AutoCloseable {
             tls(tcp, s.tls());
         p.add(tcp.setBindAddress(bind).setBindPort(self.port()).setPortRange(0));
         p.add(new TCPPING().initialHosts(hosts).portRange(0));
-        p.add(new QuickMerge(s.memberIds()));   // MERGE3, fast while the view holds no majority
+        p.add(new QuickMerge(s.memberIds()));   // MERGE3, fast while a member is missing from the view
         if (s.fdSock())
             p.add(new BoundFdSock2().setBindAddress(bind).setOffset(s.fdSockOffset()).setPortRange(1)); // default: *
         p.add(new FD_ALL3().setTimeout(s.fdTimeoutMs()).setInterval(s.fdIntervalMs()));

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jgroups.Address;
@@ -78,8 +80,70 @@ public class MergeSafeElection extends ELECTION {
     @ManagedAttribute(description = "Term hints received while coordinating a vote")
     protected volatile long num_hints_received;
 
+    /** The watchdog's period, and how long a coordinator tolerates a majority without a working leader. */
+    static final long WATCH_MS = 500;
+    static final long STUCK_MS = 2500;
+
+    private Future<?> watchdog;
+    private long stuckSinceNanos;
+
+    @ManagedAttribute(description = "Votes the watchdog started: a majority without a working leader for 2.5 s")
+    protected volatile long num_watchdog_votes;
+
     public MergeSafeElection() {
         setId(ClassConfigurator.getProtocolId(ELECTION.class));
+    }
+
+    @Override
+    public void start() throws Exception {
+        super.start();
+        watchdog = getTransport().getTimer().scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS,
+                TimeUnit.MILLISECONDS, false);
+    }
+
+    @Override
+    public void stop() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        super.stop();
+    }
+
+    /**
+     * 3. The last resort. A coordinator whose view holds a majority, with no vote running, and either no leader or
+     * a leader (not itself) that has sent it nothing for {@link #STUCK_MS}, starts a vote. Whatever the way an
+     * election got lost (a LeaderElected dropped, or refused because the coordinator's term moved on while it was
+     * counting, under heavy churn), the group is never left without a leader for longer than that.
+     */
+    void watch() {
+        try {
+            View v = view;
+            Address leader = raft.leader();
+            boolean stuck = v != null && isViewCoordinator() && isMajorityAvailable() && !isVotingThreadRunning()
+                    && (leader == null || !leader.equals(local_addr) && v.containsMember(leader)
+                    && raft instanceof SafeFollowerRaft f && f.millisSinceLeaderContact() > STUCK_MS);
+            long now = System.nanoTime();
+            if (!stuck) {
+                stuckSinceNanos = 0;
+            } else if (stuckSinceNanos == 0) {
+                stuckSinceNanos = now;
+            } else if (now - stuckSinceNanos >= TimeUnit.MILLISECONDS.toNanos(STUCK_MS)) {
+                stuckSinceNanos = 0;
+                num_watchdog_votes++;
+                log.warn("%s: view %s holds a majority but %s: starting a vote", local_addr, v, leader == null
+                        ? "no leader is known" : "leader " + leader + " has sent nothing for " + STUCK_MS + " ms");
+                if (leader != null) {
+                    raft.setLeaderAndTerm(null);
+                }
+                startVotingThread();
+            }
+        } catch (RuntimeException e) {
+            log.warn("%s: election watchdog: %s", local_addr, e);
+        }
+    }
+
+    public long watchdogVotes() {
+        return num_watchdog_votes;
     }
 
     @Override

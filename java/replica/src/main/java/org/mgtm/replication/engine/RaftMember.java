@@ -26,6 +26,7 @@ import org.jgroups.protocols.raft.Role;
 import org.jgroups.raft.RaftHandle;
 import org.jgroups.raft.util.Utils;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.TLS;
 import org.jgroups.util.TLSClientAuth;
 import org.mgtm.client.Member;
 import org.mgtm.net.TlsConfig;
@@ -173,11 +174,16 @@ public final class RaftMember implements AutoCloseable {
     static void tls(TCP tcp, TlsConfig t) throws IOException {
         t.load(t.keystore());   // fail here, naming the file, rather than in the transport's start
         t.load(t.trustedStore());
-        tcp.tls().enabled(true)
+        // JGroups' TLS component makes the factory (server sockets require a client certificate); the transport
+        // gets it wrapped, with the component itself off so that TCP.start keeps our factory.
+        TLS component = new TLS().enabled(false)
                 .setKeystorePath(t.keystore().toString()).setKeystorePassword(t.password()).setKeystoreType("pkcs12")
                 .setTruststorePath(t.trustedStore().toString()).setTruststorePassword(t.password())
                 .setTruststoreType("pkcs12").setClientAuth(TLSClientAuth.NEED)
                 .setProtocols(TlsConfig.PROTOCOLS.toArray(new String[0]));
+        tcp.tls(component);
+        tcp.setSocketFactory(new BoundedHandshakes(component.createSocketFactory()));
+        tcp.setPeerAddrReadTimeout(BoundedHandshakes.READ_TIMEOUT_MS);   // the accepting side's handshake
     }
 
     public RaftSettings settings() { return settings; }

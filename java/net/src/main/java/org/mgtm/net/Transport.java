@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -14,8 +15,15 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 
-/** Netty plumbing shared by every listening port: native epoll where available, NIO otherwise. */
+/**
+ * Netty plumbing shared by every listening port: native epoll where available, NIO otherwise; every accepted
+ * connection's outbound buffer has a high water mark ({@link SlowReaderGuard} acts on it).
+ */
 public final class Transport {
+    /** Past this many bytes waiting to be written to a client, its connection stops reading (SlowReaderGuard). */
+    public static final int WRITE_HIGH_WATER = 256 * 1024;
+    public static final int WRITE_LOW_WATER = 64 * 1024;
+
     private Transport() {
     }
 
@@ -33,6 +41,8 @@ public final class Transport {
             return new ServerBootstrap().group(boss, workers).channel(type)
                     .option(ChannelOption.SO_BACKLOG, 2048)
                     .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
                     .childHandler(childHandler)
                     .bind(host, port).sync().channel();
         } catch (InterruptedException e) {

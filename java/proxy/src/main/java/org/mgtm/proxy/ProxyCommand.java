@@ -15,6 +15,7 @@ import org.mgtm.client.LeaderClientSettings;
 import org.mgtm.client.Member;
 import org.mgtm.config.Signals;
 import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.TlsConfig;
 import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.internal.InternalFormat;
@@ -81,6 +82,23 @@ public final class ProxyCommand implements Callable<Integer> {
                     + "docs/operations.md lists the metrics).")
     int metricsPort;
 
+    @Option(names = "--max-connections", defaultValue = "" + ProxyServer.DEFAULT_MAX_CONNECTIONS,
+            description = "Backend connections at most (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--internal-tls", defaultValue = "false", arity = "1",
+            description = "Talk to the group over TLS (the replicas' internal_tls); needs the stores below.")
+    boolean internalTls;
+
+    @Option(names = "--tls-keystore", description = "PKCS#12 file with this proxy's key and certificate.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-truststore", description = "PKCS#12 file with the group CA's certificate.")
+    Path tlsTruststore;
+
+    @Option(names = "--tls-password", description = "Password of both stores (default: the group secret).")
+    String tlsPassword;
+
     @Override
     public Integer call() throws Exception {
         ByteOrder order = WireFormat.parseHostOrder(hostOrder);
@@ -106,14 +124,16 @@ public final class ProxyCommand implements Callable<Integer> {
             LeaderClientSettings d = LeaderClientSettings.of(addresses, secret);
             LeaderClientSettings settings = new LeaderClientSettings(addresses, secret, "mgtm_proxy@" + host + ":" + port,
                     InternalFormat.of(format), deadlineMs, d.connectTimeoutMillis(), d.handshakeTimeoutMillis(),
-                    d.minBackoffMillis(), d.maxBackoffMillis(), d.pingIntervalMillis(), d.silenceTimeoutMillis());
+                    d.minBackoffMillis(), d.maxBackoffMillis(), d.pingIntervalMillis(), d.silenceTimeoutMillis(),
+                    internalTls ? TlsConfig.of(true, tlsKeystore, tlsTruststore, tlsPassword, secret).clientContext()
+                            : null);
             LeaderClient client = LeaderClient.start(upstreamGroup, settings);
             metrics.watch(client);
             upstream = client::submit;
             session = client;
         }
         ProxyServer proxy = ProxyServer.start(host, port, format, ClientAllowlist.parse(allowClients), ioThreads,
-                upstream, upstreamGroup.next(), maxRoundsOut, metrics);
+                upstream, upstreamGroup.next(), maxRoundsOut, maxConnections, metrics);
         System.out.println("mgtm_proxy listening on " + proxy.boundAddress());
         System.out.println("I'm running...");
         System.out.flush();

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.ConnectionGate;
+import org.mgtm.net.RefusalLog;
+import org.mgtm.net.SlowReaderGuard;
 import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.codec.XcRequestDecoder;
@@ -24,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -49,16 +53,18 @@ public final class ProxyServer implements AutoCloseable {
     public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
                                     int ioThreads, Upstream upstream, EventExecutor upstreamLoop) throws IOException {
         return start(host, port, format, allowlist, ioThreads, upstream, upstreamLoop, Grouper.DEFAULT_MAX_ROUNDS_OUT,
-                new ProxyMetrics());
+                DEFAULT_MAX_CONNECTIONS, new ProxyMetrics());
     }
 
     /**
-     * As above, with up to {@code maxRoundsOut} rounds of grouped requests out at once ({@link Grouper}) and the
-     * proxy's figures published through {@code metrics}.
+     * As above, with up to {@code maxRoundsOut} rounds of grouped requests out at once ({@link Grouper}), at most
+     * {@code maxConnections} backends connected at once, and the proxy's figures published through {@code metrics}.
      */
     public static ProxyServer start(String host, int port, WireFormat format, ClientAllowlist allowlist,
                                     int ioThreads, Upstream upstream, EventExecutor upstreamLoop, int maxRoundsOut,
-                                    ProxyMetrics metrics) throws IOException {
+                                    int maxConnections, ProxyMetrics metrics) throws IOException {
+        RefusalLog refusals = new RefusalLog(log, "backend");
+        ConnectionGate gate = new ConnectionGate(maxConnections, refusals);
         ProxyStats stats = new ProxyStats();
         SlotPool slots = new SlotPool();
         metrics.watch(stats, slots);
@@ -70,12 +76,16 @@ public final class ProxyServer implements AutoCloseable {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     if (!allowlist.admits(ch.remoteAddress())) {
-                        log.warn("refusing backend {}: not in the client allowlist ({})", ch.remoteAddress(), allowlist);
+                        refusals.refuse(ch.remoteAddress(), "not in the client allowlist (" + allowlist + ")");
                         ch.close();
+                        return;
+                    }
+                    if (!gate.admit(ch)) {
                         return;
                     }
                     ch.config().setOption(ChannelOption.TCP_NODELAY, true);
                     ch.pipeline()
+                            .addLast("slow-reader", new SlowReaderGuard(refusals))
                             // Backends are always plain-framed, whatever their startup's isproxy byte says.
                             .addLast("xc-decoder", new XcRequestDecoder(format, false))
                             .addLast("xc-encoder", new XcResponseEncoder(format))

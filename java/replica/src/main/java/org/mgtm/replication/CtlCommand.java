@@ -47,6 +47,20 @@ public final class CtlCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", defaultValue = "2000", description = "Wait this long for each member.")
     long timeoutMs;
 
+    @Option(names = "--internal-tls", defaultValue = "false", arity = "1",
+            description = "The replicas' internal port uses TLS (read from mgtm.conf); needs the stores below.")
+    boolean internalTls;
+
+    @Option(names = "--tls-keystore", description = "PKCS#12 file with a key and certificate of the group CA "
+            + "(from mgtm.conf: the replica's).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-truststore", description = "PKCS#12 file with the group CA's certificate.")
+    Path tlsTruststore;
+
+    @Option(names = "--tls-password", description = "Password of both stores (default: the group secret).")
+    String tlsPassword;
+
     @Override
     public Integer call() throws Exception {
         if (!action.equals("status")) {
@@ -59,10 +73,13 @@ public final class CtlCommand implements Callable<Integer> {
         }
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode docs = mapper.createArrayNode();
+        io.netty.handler.ssl.SslContext tls = internalTls
+                ? org.mgtm.net.TlsConfig.of(true, tlsKeystore, tlsTruststore, tlsPassword, secret).clientContext() : null;
         EventLoopGroup group = Transport.newGroup(1, "mgtm-ctl");
         try {
             for (Member m : Member.parseList(members)) {
-                docs.add(GroupStatus.fetch(group, m.id(), new InetSocketAddress(m.host(), internalPort), secret, timeoutMs));
+                docs.add(GroupStatus.fetch(group, m.id(), new InetSocketAddress(m.host(), internalPort), secret,
+                        timeoutMs, tls));
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

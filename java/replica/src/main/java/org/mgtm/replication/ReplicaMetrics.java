@@ -15,7 +15,7 @@ import org.jgroups.protocols.raft.Role;
 import org.mgtm.core.Command;
 import org.mgtm.protocol.Response;
 import org.mgtm.replication.engine.RaftMember;
-import org.mgtm.replication.engine.SafeFileBasedLog;
+import org.mgtm.replication.engine.DurableLog;
 
 /**
  * A replica's Prometheus metrics (docs/operations.md lists them with what to alert on), served over HTTP
@@ -135,7 +135,7 @@ public final class ReplicaMetrics implements AutoCloseable {
         if (log instanceof org.jgroups.raft.util.LogCache cache) {
             log = cache.log(); // RAFT keeps its log behind a cache of recent entries
         }
-        if (log instanceof SafeFileBasedLog file) {
+        if (log instanceof DurableLog file) {
             file.onAppend(nanos -> logAppendSeconds.observe(nanos / 1e9));
         }
     }

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -23,6 +24,10 @@ import org.mgtm.config.DataDirectoryLock;
 import org.mgtm.core.Command;
 import org.mgtm.core.Gxids;
 import org.mgtm.net.GtmServerInitializer;
+import org.mgtm.net.ConnectionGate;
+import org.mgtm.net.RefusalLog;
+import org.mgtm.net.SlowReaderGuard;
+import org.mgtm.net.TlsRefusals;
 import org.mgtm.net.Transport;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
@@ -60,6 +65,8 @@ public final class ReplicaServer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final TermGate termGate = new TermGate();
     private DataDirectoryLock dataDirLock;
+    private final RefusalLog internalRefusals = new RefusalLog(log, "internal connection");
+    private final ConnectionGate internalGate;
     private volatile RaftMember member;
     /** Counts this replica's leaderships; {@link #confirmedLeadership} catches up when one has committed an entry. */
     private volatile long leadership;
@@ -72,6 +79,7 @@ public final class ReplicaServer implements AutoCloseable {
 
     private ReplicaServer(ReplicaConfig config) {
         this.config = config;
+        this.internalGate = new ConnectionGate(config.maxConnections(), internalRefusals);
         this.core = new ReplicatedCore(config.limits());
         this.expiry = new SessionExpiry(config.sessionTimeoutMillis());
         this.metrics = new ReplicaMetrics(() -> member, core);
@@ -138,17 +146,25 @@ public final class ReplicaServer implements AutoCloseable {
         byte[] token = config.raft().secret() == null ? new byte[0]
                 : config.raft().secret().getBytes(StandardCharsets.UTF_8);
         InternalConnectionHandler.Replica view = new ReplicaView();
+        SslContext tls = config.internalTls() == null ? null : config.internalTls().serverContext();
         internalListener = Transport.listen(boss, workers, config.host(), config.internalPort(),
                 new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (!config.allowlist().admits(ch.remoteAddress())) {
-                            log.warn("refusing internal connection from {}: not in the client allowlist",
-                                    ch.remoteAddress());
+                            internalRefusals.refuse(ch.remoteAddress(), "not in the client allowlist");
                             ch.close();
                             return;
                         }
+                        if (!internalGate.admit(ch)) {
+                            return;
+                        }
                         internalChannels.add(ch);
+                        ch.pipeline().addLast("slow-reader", new SlowReaderGuard(internalRefusals));
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()))
+                                    .addLast("tls-refusals", new TlsRefusals(internalRefusals));
+                        }
                         ch.pipeline()
                                 // A client host that vanished leaves a half-open connection: without this its
                                 // session would count as connected, and never expire, with its transactions.
@@ -156,7 +172,7 @@ public final class ReplicaServer implements AutoCloseable {
                                 .addLast("internal-decoder", new InternalRequestDecoder(format))
                                 .addLast("internal-encoder", new InternalReplyEncoder(format))
                                 .addLast("internal", new InternalConnectionHandler(view, sequencer, expiry, token,
-                                        config.wireFormat().hostOrder()));
+                                        config.wireFormat().hostOrder(), internalRefusals));
                     }
                 });
     }
@@ -399,6 +415,10 @@ public final class ReplicaServer implements AutoCloseable {
 
         public String statusJson() {
             return ReplicaStatus.json(ReplicaServer.this);
+        }
+
+        public boolean sessionsFull() {
+            return core.knownSessions().length >= config.maxSessions();
         }
     }
 }

@@ -52,7 +52,7 @@ class MetricsScrapeTest {
             proxyMetrics.serve("127.0.0.31", metricsPort);
             ProxyServer proxy = ProxyServer.start("127.0.0.31", 0, WireFormat.DEFAULT,
                     ClientAllowlist.parse(ClientAllowlist.LOOPBACK), 1, session::submit, upstream.next(),
-                    org.mgtm.proxy.Grouper.DEFAULT_MAX_ROUNDS_OUT, proxyMetrics);
+                    org.mgtm.proxy.Grouper.DEFAULT_MAX_ROUNDS_OUT, ProxyServer.DEFAULT_MAX_CONNECTIONS, proxyMetrics);
             try {
                 String proxyBefore = scrape("127.0.0.31", metricsPort);
                 BenchResult load = bench(proxy, 3);

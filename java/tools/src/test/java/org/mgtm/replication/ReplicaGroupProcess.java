@@ -3,6 +3,7 @@ package org.mgtm.replication;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -62,6 +63,11 @@ public final class ReplicaGroupProcess implements AutoCloseable {
             return p != null && p.alive();
         }
 
+        /** The current process's pid. */
+        public long pid() {
+            return process.pid();
+        }
+
         public InetSocketAddress internalAddress() {
             return new InetSocketAddress(host, internalPort);
         }
@@ -100,6 +106,8 @@ public final class ReplicaGroupProcess implements AutoCloseable {
     private final EventLoopGroup statusGroup = Transport.newGroup(1, "reptest-status");
     private final ObjectMapper json = new ObjectMapper();
     private final Thread killer = new Thread(this::killAll, "reptest-kill-replicas");
+    /** TLS of the internal port as this object's clients use it (status, sessions), or null: plaintext. */
+    private volatile SslContext clientTls;
 
     private ReplicaGroupProcess(String name, int size, List<String> extraArgs) throws IOException {
         this.baseDir = Path.of("target", "replica-it", name + "-" + System.currentTimeMillis()).toAbsolutePath();
@@ -128,7 +136,14 @@ public final class ReplicaGroupProcess implements AutoCloseable {
      * @param extraArgs more {@code mgtm replica} options for every member
      */
     public static ReplicaGroupProcess start(String name, int size, String... extraArgs) throws Exception {
+        return start(name, size, null, extraArgs);
+    }
+
+    /** As above; {@code clientTls}: the replicas run {@code --internal-tls}, and this object's clients use it. */
+    public static ReplicaGroupProcess start(String name, int size, SslContext clientTls, String... extraArgs)
+            throws Exception {
         ReplicaGroupProcess group = new ReplicaGroupProcess(name, size, Arrays.asList(extraArgs));
+        group.clientTls = clientTls;
         try {
             for (int i = 0; i < size; i++) {
                 group.launch(i);
@@ -183,7 +198,7 @@ public final class ReplicaGroupProcess implements AutoCloseable {
     /** A session with the whole group. */
     public LeaderClient leaderClient(EventLoopGroup group, long deadlineMillis, String name) {
         return LeaderClient.start(group, LeaderClientSettings.of(internalAddresses(), SECRET)
-                .withRequestDeadlineMillis(deadlineMillis).withClientName(name));
+                .withRequestDeadlineMillis(deadlineMillis).withClientName(name).withTls(clientTls));
     }
 
     private String membersSpec() {
@@ -258,8 +273,8 @@ public final class ReplicaGroupProcess implements AutoCloseable {
                 SECRET.getBytes(StandardCharsets.UTF_8), "reptest-status");
         InternalConnection c = null;
         try {
-            c = InternalConnection.connect(statusGroup, m.internalAddress(), InternalFormat.DEFAULT, hello, 1000)
-                    .get(1500, TimeUnit.MILLISECONDS);
+            c = InternalConnection.connect(statusGroup, m.internalAddress(), InternalFormat.DEFAULT, hello, 1000,
+                    clientTls).get(1500, TimeUnit.MILLISECONDS);
             c.handshake().get(1500, TimeUnit.MILLISECONDS);
             return json.readTree(c.status().get(1500, TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {

@@ -71,7 +71,7 @@ class ReplicaReadPartitionTest {
                 clients.transactions("proxy" + (i + 1), proxy.boundAddress(), 6, 2);
             }
             assertTrue(clients.awaitCommitsAfter(Long.MIN_VALUE, 200, 60_000), "no load before the cut");
-            int old = group.leader();
+            int old = group.awaitLeader(30_000);
             ReplicaGroupProcess.Member oldLeader = group.member(old);
             List<String> followers = new ArrayList<>();
             List<InetSocketAddress> followersXc = new ArrayList<>();

@@ -33,7 +33,7 @@ class ReplicaReadsTest {
         EventLoopGroup io = Transport.newGroup(1, "reads-test");
         try (ReplicaGroupProcess group = ReplicaGroupProcess.start("reads", 3);
              LeaderClient session = group.leaderClient(io, 20_000, "reads-session")) {
-            int leader = group.leader();
+            int leader = group.awaitLeader(30_000);
             try (GtmConnection writer = connect(io, group, leader);
                  GtmConnection reader = connect(io, group, leader)) {
                 int mine = gxid(reader.request(new Request.TxnBeginGetGxid(1, false)).get(10, TimeUnit.SECONDS));
@@ -54,7 +54,7 @@ class ReplicaReadsTest {
                     assertSees(g, snapshot(session.submit(-1, snapshotOf(mine)).get(10, TimeUnit.SECONDS)), "session");
                 }
                 JsonNode after = group.status(leader);
-                assertEquals(leader, group.leader(), "the leader changed during the test");
+                assertEquals(leader, group.awaitLeader(30_000), "the leader changed during the test");
                 long logged = after.path("logCommands").asLong() - before.path("logCommands").asLong();
                 long reads = counter(after, before, "readsOnRounds") + counter(after, before, "readsWithEntries");
                 System.out.printf("%d begins and commits went through the log as %d commands; %d reads were answered "

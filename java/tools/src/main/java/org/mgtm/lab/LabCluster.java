@@ -52,6 +52,13 @@ final class LabCluster implements LabGtm {
 
     /** {@code mgtm1@host:7800,...}: the group as replicas and proxies are told it. */
     @Override
+    public List<LocalProcess> processes() {
+        List<LocalProcess> all = new java.util.ArrayList<>(cluster.replicas);
+        all.addAll(cluster.proxies);
+        return all;
+    }
+
+    @Override
     public String memberSpec() {
         return Member.format(cluster.members());
     }

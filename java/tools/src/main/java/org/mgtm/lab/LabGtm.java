@@ -20,6 +20,9 @@ interface LabGtm extends AutoCloseable {
     /** SIGKILLs the leader; its process, or null when there is no live leader (or no group). */
     LocalProcess killLeader() throws InterruptedException;
 
+    /** The GTM side's processes (GTM or replicas, proxies), for their CPU use. */
+    java.util.List<LocalProcess> processes();
+
     /** Stops the proxies, then what they front, by their own process handles. */
     @Override
     void close() throws InterruptedException;

@@ -147,6 +147,16 @@ final class SingleGtm implements LabGtm {
     }
 
     @Override
+    public List<LocalProcess> processes() {
+        List<LocalProcess> all = new ArrayList<>();
+        if (gtm != null) {
+            all.add(gtm);
+        }
+        all.addAll(proxies);
+        return all;
+    }
+
+    @Override
     public LocalProcess killLeader() {
         return null;
     }

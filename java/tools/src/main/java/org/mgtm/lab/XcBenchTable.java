@@ -17,12 +17,13 @@ import java.util.Locale;
 final class XcBenchTable {
     static final String CSV_HEADER = "series,backends,tps,tps_per_coordinator,warmup_tps,seconds,warmup_s,errors,"
             + "longest_gap_s,balances,race_samples,race_readings,doubled,doubled_with_pattern,missing,other,"
-            + "inconsistent_per_reading,transfers,inconsistent_per_1000_transfers,audit,passed";
+            + "inconsistent_per_reading,transfers,inconsistent_per_1000_transfers,audit,passed,gtm_cpu_s_per_1000,"
+            + "machine_cpu_s_per_1000";
     static final String MARKDOWN_HEADER = """
             | GTM setup | clients per coordinator | TPS per coordinator | warm-up TPS | errors | longest gap (s) \
             | balances | race samples | doubled (b in xip, c not) / missing / other | inconsistent per reading \
-            | per 1,000 transfers | audit | checks |
-            |---|--:|--:|--:|--:|--:|---|--:|---|--:|--:|---|---|
+            | per 1,000 transfers | audit | checks | CPU s per 1,000 txns: GTM side / machine |
+            |---|--:|--:|--:|--:|--:|---|--:|---|--:|--:|---|---|--:|
             """;
 
     private XcBenchTable() {
@@ -43,7 +44,8 @@ final class XcBenchTable {
                 race == null ? "" : number(race.perSample(), 5),
                 race == null ? "" : Long.toString(race.transfers()),
                 race == null || race.transfers() == 0 ? "" : number(race.perThousandTransfers(), 3),
-                r.audit() == null ? "" : r.audit(), r.passed() ? "yes" : "no");
+                r.audit() == null ? "" : r.audit(), r.passed() ? "yes" : "no", number(r.gtmCpuPerThousand(), 2),
+                number(r.machineCpuPerThousand(), 2));
     }
 
     static String markdownRow(XcRunResult r) {
@@ -56,7 +58,8 @@ final class XcBenchTable {
                 race == null ? none : Long.toString(race.readings()), race == null ? none : race.classes(),
                 race == null ? none : String.format(Locale.ROOT, "%.2f%%", 100 * race.perSample()),
                 race == null ? none : race.perThousand(), r.audit() == null ? none : r.audit(),
-                r.passed() ? "passed" : "**" + String.join("; ", r.failures()).replace("|", "/") + "**") + " |";
+                r.passed() ? "passed" : "**" + String.join("; ", r.failures()).replace("|", "/") + "**",
+                number(r.gtmCpuPerThousand(), 2) + " / " + number(r.machineCpuPerThousand(), 2)) + " |";
     }
 
     /** Appends a row, writing the header first into a new (or empty) file; refuses a file of other columns. */

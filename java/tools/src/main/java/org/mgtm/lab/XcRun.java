@@ -41,14 +41,17 @@ final class XcRun {
         List<XcRunReport.Balance> before;
         List<XcRunReport.Balance> after;
         String finalLeader;
+        CpuMeter.Figures cpuUse;
         try {
             if (options.capture()) {
                 capture = TrafficCapture.start(session, dir, session.lab.nodeHosts(), LabCluster.CLIENT_PORT);
             }
             session.startNodes();
             before = session.balances();
+            CpuMeter cpu = CpuMeter.start(gtm.processes());
             load = new XcLoad(session, gtm, new XcLoad.Settings(options.clients(), options.seconds(),
                     session.lab.scale(), setup.killAt(), options.race()), dir).run();
+            cpuUse = cpu.stop();
             after = session.balances();
             finalLeader = gtm.leader(300);
         } finally {
@@ -61,6 +64,6 @@ final class XcRun {
         TrafficCapture.Verdict verdict = capture == null ? null : capture.audit(dir, tcpdumpSaid);
         XcRunReport.Run run = new XcRunReport.Run(setup.label(), options.filePrefix(), options.clients(),
                 options.seconds(), options.warmupSeconds(), !setup.killAt().isEmpty());
-        return new XcRunReport(session.lab, run, load, before, after, finalLeader, verdict).print(dir);
+        return new XcRunReport(session.lab, run, load, before, after, finalLeader, verdict, cpuUse).print(dir);
     }
 }

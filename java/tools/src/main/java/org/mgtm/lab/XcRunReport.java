@@ -41,6 +41,7 @@ final class XcRunReport {
     private final XcLab lab;
     private final Run run;
     private final XcLoad.Outcome load;
+    private final CpuMeter.Figures cpu;
     private final long startMicros;
     private final List<Balance> before;
     private final List<Balance> after;
@@ -51,7 +52,8 @@ final class XcRunReport {
 
     /** {@code audit}: the capture's verdict, or null without a capture. */
     XcRunReport(XcLab lab, Run run, XcLoad.Outcome load, List<Balance> before, List<Balance> after, String finalLeader,
-                TrafficCapture.Verdict audit) {
+                TrafficCapture.Verdict audit, CpuMeter.Figures cpu) {
+        this.cpu = cpu;
         this.lab = lab;
         this.run = run;
         this.load = load;
@@ -104,6 +106,7 @@ final class XcRunReport {
             load.race().write(dir.resolve("race-samples.txt"), startMicros);
             check(load.race().transferErrors() == 0, load.race().transferErrors() + " transfer clients aborted");
         }
+        double[] cpuPerThousand = reportCpu(logs.stream().mapToLong(PgbenchLog::transactions).sum());
         if (audit != null) {
             audit.lines().forEach(this::sayLine);
             check(audit.passed(), "the capture's audit: " + audit.verdict());
@@ -120,7 +123,30 @@ final class XcRunReport {
         failures.forEach(f -> sayLine("   CHECK FAILED: " + f));
         Files.writeString(dir.resolve("summary.txt"), summary);
         return new XcRunResult(run.label(), run.clients(), run.seconds(), run.warmupSeconds(), tps, warmupTps, errors,
-                longestGap, consistent, load.race(), audit == null ? null : audit.verdict(), List.copyOf(failures));
+                longestGap, consistent, load.race(), audit == null ? null : audit.verdict(), cpuPerThousand[0],
+                cpuPerThousand[1], List.copyOf(failures));
+    }
+
+    /**
+     * CPU seconds during the load, per process of the GTM side and for the machine, and per 1,000
+     * TPC-B transactions; {GTM side, machine} per 1,000 (NaN without transactions).
+     */
+    private double[] reportCpu(long transactions) {
+        double perThousand = transactions == 0 ? Double.NaN : 1000.0 / transactions;
+        say("== CPU during the load (user + system, /proc): %.1f s of %d cores = %.1f s; %d TPC-B transactions",
+                cpu.wallSeconds(), cpu.cores(), cpu.availableSeconds(), transactions);
+        say("   machine: %.1f s busy (%.0f%%), %.2f s per 1,000 transactions", cpu.machineBusySeconds(),
+                100 * cpu.machineBusySeconds() / cpu.availableSeconds(), cpu.machineBusySeconds() * perThousand);
+        for (CpuMeter.Use u : cpu.processes()) {
+            if (u.ended()) {
+                say("   %s: killed during the load, not counted", u.name());
+            } else {
+                say("   %s: %.1f s, %.2f s per 1,000 transactions", u.name(), u.seconds(), u.seconds() * perThousand);
+            }
+        }
+        say("   GTM side together: %.1f s (%.0f%% of the machine's busy time), %.2f s per 1,000 transactions",
+                cpu.counted(), 100 * cpu.counted() / cpu.machineBusySeconds(), cpu.counted() * perThousand);
+        return new double[] {cpu.counted() * perThousand, cpu.machineBusySeconds() * perThousand};
     }
 
     /** Prints a line of the report and keeps it for summary.txt. */

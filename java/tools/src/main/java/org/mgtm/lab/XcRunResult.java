@@ -13,11 +13,14 @@ import java.util.List;
  * @param longestGap        seconds, the longest gap between completed transactions of a coordinator
  * @param race              the race experiment, or null
  * @param audit             the capture's verdict in a few words, or null without a capture
+ * @param gtmCpuPerThousand CPU seconds of the GTM side's processes per 1,000 TPC-B transactions (killed ones not
+ *                          counted)
+ * @param machineCpuPerThousand CPU seconds of the whole machine per 1,000 TPC-B transactions
  * @param failures          the checks that failed (empty: the run passed)
  */
 record XcRunResult(String label, int clients, int seconds, int warmupSeconds, List<Double> tpsPerCoordinator,
                    double warmupTps, long errors, double longestGap, boolean balancesConsistent, RaceSummary race,
-                   String audit, List<String> failures) {
+                   String audit, double gtmCpuPerThousand, double machineCpuPerThousand, List<String> failures) {
     double tps() {
         return tpsPerCoordinator.stream().mapToDouble(Double::doubleValue).sum();
     }

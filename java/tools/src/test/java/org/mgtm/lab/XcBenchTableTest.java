@@ -21,7 +21,7 @@ class XcBenchTableTest {
     private static XcRunResult result(String label, int clients, double tps1, double tps2, RaceSummary race,
                                       List<String> failures) {
         return new XcRunResult(label, clients, 30, 5, List.of(tps1, tps2), 300.5, 0, 0.45, true, race,
-                race == null ? null : "no violation", failures);
+                race == null ? null : "no violation", 1.25, 9.5, failures);
     }
 
     private static RaceSummary race() {
@@ -43,8 +43,8 @@ class XcBenchTableTest {
         assertEquals(XcBenchTable.CSV_HEADER.split(",").length, first.length);
         assertEquals("410.0", first[2]);
         assertEquals("200.0/210.0", first[3]);
-        assertTrue(lines.get(1).contains(",4,1,1,0,0,0.25000,2000,0.500,no violation,yes"), lines.get(1));
-        assertTrue(lines.get(3).endsWith(",no"), lines.get(3));
+        assertTrue(lines.get(1).contains(",4,1,1,0,0,0.25000,2000,0.500,no violation,yes,1.25,9.50"), lines.get(1));
+        assertTrue(lines.get(3).endsWith(",no,1.25,9.50"), lines.get(3));
         Map<String, List<TpsCsv.Point>> series = TpsCsv.read(csv);
         assertEquals(List.of("original gtm + gtm_proxy", "mgtm x3 + mgtm_proxy"), List.copyOf(series.keySet()));
         assertEquals(List.of(new TpsCsv.Point(1, 410), new TpsCsv.Point(4, 790)), series.get("original gtm + gtm_proxy"));
@@ -58,9 +58,9 @@ class XcBenchTableTest {
         String text = Files.readString(md);
         assertTrue(text.startsWith(XcBenchTable.MARKDOWN_HEADER), text);
         assertTrue(text.contains("| mgtm server + gtm_proxy | 4 | 400 / 391 | 301 | 0 | 0.45 | consistent | 4 "
-                + "| 1 (1) / 0 / 0 | 25.00% | 0.50 | no violation | passed |"), text);
+                + "| 1 (1) / 0 / 0 | 25.00% | 0.50 | no violation | passed | 1.25 / 9.50 |"), text);
         assertTrue(text.contains("| mgtm x3 + mgtm_proxy | 4 | 100 / 110 | 301 | 0 | 0.45 | consistent | — | — | — "
-                + "| — | — | **a / b** |"), text);
+                + "| — | — | **a / b** | 1.25 / 9.50 |"), text);
         assertEquals(text.lines().filter(l -> l.startsWith("|")).count(), text.lines().count());
     }
 

@@ -85,6 +85,13 @@ public final class ReplicatedSequencer implements Sequencer {
     private final Queue<Pending> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Log appends among {@link #inFlight}: while one is out, a batch of reads only waits to ride on the next. */
+    private final AtomicInteger appendsInFlight = new AtomicInteger();
+    /**
+     * Reads held back while an append was out (written by the draining thread only): they go first into the
+     * next batch, riding on its entry if it has writes, or on a check round once no append is out.
+     */
+    private volatile List<Pending> heldReads;
     private final Set<CompletableFuture<?>> waiting = ConcurrentHashMap.newKeySet();
     private final LongAdder entries = new LongAdder();
     private final LongAdder commands = new LongAdder();
@@ -199,9 +206,9 @@ public final class ReplicatedSequencer implements Sequencer {
 
     @Override
     public void drain() {
-        while (!queue.isEmpty() && inFlight.get() < maxInFlight && draining.compareAndSet(false, true)) {
+        while (hasWork() && inFlight.get() < maxInFlight && draining.compareAndSet(false, true)) {
             try {
-                while (inFlight.get() < maxInFlight && !queue.isEmpty()) {
+                while (inFlight.get() < maxInFlight && hasWork()) {
                     sendBatch();
                 }
             } finally {
@@ -210,11 +217,24 @@ public final class ReplicatedSequencer implements Sequencer {
         }
     }
 
+    /** Requests queued, or held reads that no append is left to carry. */
+    private boolean hasWork() {
+        return !queue.isEmpty() || (heldReads != null && appendsInFlight.get() == 0);
+    }
+
     private void sendBatch() {
         List<Pending> batch = new ArrayList<>();
         List<byte[]> encoded = new ArrayList<>();
         int readCount = 0;
         int bytes = 4;
+        List<Pending> held = heldReads;
+        if (held != null) {
+            heldReads = null;
+            batch.addAll(held);
+            for (Pending h : held) {
+                readCount += h.read ? 1 : 0;
+            }
+        }
         Pending p;
         while ((p = queue.peek()) != null) {
             byte[] command = p.command == null || p.read ? null : CommandCodec.encode(p.command);
@@ -229,6 +249,12 @@ public final class ReplicatedSequencer implements Sequencer {
             }
             readCount += p.read ? 1 : 0;
         }
+        if (encoded.isEmpty() && readCount > 0 && appendsInFlight.get() > 0 && isLeader.getAsBoolean()) {
+            // A check round now would not answer these sooner: batches are answered in order, after the
+            // append that is out. Under load the next batch has writes, and its entry confirms them too.
+            heldReads = batch;
+            return;
+        }
         CompletableFuture<Outcome> outcome;
         if (encoded.isEmpty() && readCount == 0) {
             outcome = CompletableFuture.completedFuture(new Outcome(null, null));
@@ -242,11 +268,11 @@ public final class ReplicatedSequencer implements Sequencer {
             // it confirms the leadership as a check round would, and once it is applied here so is
             // every entry before it.
             readsWithEntries.add(readCount);
-            outcome = await(() -> log.apply(BatchStateMachine.encode(encoded)));
+            outcome = await(() -> log.apply(BatchStateMachine.encode(encoded)), appendsInFlight);
         } else {
             readBatches.increment();
             readsOnRounds.add(readCount);
-            outcome = await(reads::confirm);
+            outcome = await(reads::confirm, null);
         }
         delivered = delivered.thenCombine(outcome, (ignored, o) -> {
             deliver(batch, o);
@@ -254,9 +280,15 @@ public final class ReplicatedSequencer implements Sequencer {
         });
     }
 
-    /** Starts an append or a check round and counts it in flight until it completes, fails or times out. */
-    private CompletableFuture<Outcome> await(Supplier<CompletableFuture<?>> start) {
+    /**
+     * Starts an append or a check round and counts it in flight (and in {@code alsoCounted}, if not null) until it
+     * completes, fails or times out.
+     */
+    private CompletableFuture<Outcome> await(Supplier<CompletableFuture<?>> start, AtomicInteger alsoCounted) {
         inFlight.incrementAndGet();
+        if (alsoCounted != null) {
+            alsoCounted.incrementAndGet();
+        }
         CompletableFuture<?> work;
         try {
             work = start.get();
@@ -267,6 +299,9 @@ public final class ReplicatedSequencer implements Sequencer {
         waiting.add(tracked);
         return work.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).handle((result, failure) -> {
             waiting.remove(tracked);
+            if (alsoCounted != null) {
+                alsoCounted.decrementAndGet();
+            }
             inFlight.decrementAndGet();
             drain();
             return new Outcome(result instanceof byte[] replies ? replies : null, failure);

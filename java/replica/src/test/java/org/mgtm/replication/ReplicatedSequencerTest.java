@@ -132,13 +132,50 @@ class ReplicatedSequencerTest {
         submit(2, snapshotOf(1001));
         sequencer.drain();
         assertEquals(1, appended.size());
-        assertEquals(1, checks.size());
-        checks.get(0).complete(null);
-        assertNull(channel.readOutbound(), "the read waits for the write before it");
+        assertEquals(0, checks.size(), "held while the append is out: a round would not answer it sooner");
         commitAppend(0);
         assertInstanceOf(Response.Ended.class, answer(1));
+        assertEquals(1, checks.size(), "no write came to carry it: one round once the append is done");
+        assertNull(channel.readOutbound(), "the read waits for its round");
+        checks.get(0).complete(null);
         Snapshot s = assertInstanceOf(Response.SnapshotResult.class, answer(2)).snapshot();
         assertTrue(sees(s, 1000), "computed when delivered, after the commit was applied: " + s);
+    }
+
+    @Test
+    void aReadHeldWhileAnAppendIsOutRidesOnTheNextEntryInOrder() {
+        submit(1, new Request.TxnCommit(TxnRef.gxid(1000)));
+        sequencer.drain();
+        submit(2, snapshotOf(1001));
+        sequencer.drain();
+        submit(3, new Request.TxnBeginGetGxid(1, false));
+        sequencer.drain();
+        assertEquals(2, appended.size(), "the second write goes out at once, with the held read");
+        assertEquals(0, checks.size(), "the second entry confirms the held read: no round");
+        assertEquals(1, BatchStateMachine.decode(appended.get(1)).size(), "only the write is in the entry");
+        commitAppend(0);
+        assertInstanceOf(Response.Ended.class, answer(1));
+        assertNull(channel.readOutbound(), "the read waits for the entry it rides on");
+        commitAppend(1);
+        Snapshot s = assertInstanceOf(Response.SnapshotResult.class, answer(2)).snapshot();
+        assertTrue(sees(s, 1000), "answered after the entries before it were applied: " + s);
+        assertInstanceOf(Response.BeginGxid.class, answer(3));
+        assertEquals(1, sequencer.readsWithEntries());
+        assertEquals(0, sequencer.readBatches());
+    }
+
+    @Test
+    void aReadHeldBehindAnAppendThatFailsIsNotLeftWaiting() {
+        submit(1, new Request.TxnCommit(TxnRef.gxid(1000)));
+        sequencer.drain();
+        submit(2, snapshotOf(1001));
+        sequencer.drain();
+        sequencer.leadershipLost();
+        assertInstanceOf(Response.Error.class, answer(1));
+        assertFalse(channel.isOpen(), "closed after the unconfirmed append's answer");
+        assertEquals(1, checks.size(), "the held read takes its round once the append failed");
+        checks.get(0).completeExceptionally(new IllegalStateException("not the leader"));
+        assertNull(channel.readOutbound(), "nothing more on the closed connection");
     }
 
     @Test

@@ -30,8 +30,17 @@ final class LabCluster implements LabGtm {
      */
     static LabCluster start(String classPath, List<String> replicaHosts, List<String> proxyHosts, Path logDir,
                             Path dataDir, long startGxid) throws IOException, InterruptedException {
+        return start(classPath, replicaHosts, proxyHosts, logDir, dataDir, startGxid, List.of(), List.of());
+    }
+
+    /** As above, with {@code replicaArgs} and {@code proxyArgs} added to the replicas' and proxies' arguments. */
+    static LabCluster start(String classPath, List<String> replicaHosts, List<String> proxyHosts, Path logDir,
+                            Path dataDir, long startGxid, List<String> replicaArgs, List<String> proxyArgs)
+            throws IOException, InterruptedException {
+        List<String> replica = new java.util.ArrayList<>(List.of("-x", Long.toString(startGxid)));
+        replica.addAll(replicaArgs);
         LocalCluster.Layout layout = new LocalCluster.Layout(replicaHosts, proxyHosts, CLIENT_PORT, INTERNAL_PORT,
-                RAFT_PORT, SECRET, List.of("-x", Long.toString(startGxid)), List.of());
+                RAFT_PORT, SECRET, replica, proxyArgs);
         LabCluster lab = new LabCluster(new LocalCluster(logDir.toAbsolutePath(), dataDir.toAbsolutePath(), classPath,
                 layout));
         try {

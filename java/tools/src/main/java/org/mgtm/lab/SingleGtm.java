@@ -59,8 +59,8 @@ final class SingleGtm implements LabGtm {
      * Whatever started is stopped again if a step fails.
      */
     static SingleGtm start(XcInstallation xc, String classPath, Server server, Proxy proxy, Long relayMicros,
-                           String gtmHost, List<String> nodeHosts, Path dir, long startGxid)
-            throws IOException, InterruptedException {
+                           String gtmHost, List<String> nodeHosts, Path dir, long startGxid, List<String> serverArgs,
+                           List<String> proxyArgs) throws IOException, InterruptedException {
         SingleGtm single = new SingleGtm();
         try {
             int port = LabCluster.CLIENT_PORT;
@@ -68,9 +68,9 @@ final class SingleGtm implements LabGtm {
             single.gtm = server == Server.ORIGINAL
                     ? startOriginal(xc, "gtm", dir.resolve("gtm"), gtmHost, port, "gtm", "-h", gtmHost, "-p",
                             Integer.toString(port), "-x", Long.toString(startGxid))
-                    : startMgtm("mgtm server", gtmHost, classPath, dir, List.of("server", "-h", gtmHost, "-p",
+                    : startMgtm("mgtm server", gtmHost, classPath, dir, with(List.of("server", "-h", gtmHost, "-p",
                             Integer.toString(port), "-D", dir.resolve("mgtm-server").toString(), "-x",
-                            Long.toString(startGxid)));
+                            Long.toString(startGxid)), serverArgs));
             int upstreamPort = port;
             if (relayMicros != null) {
                 upstreamPort = port + 1;
@@ -86,14 +86,20 @@ final class SingleGtm implements LabGtm {
                         ? startOriginal(xc, name, dir.resolve(name), host, port, "gtm_proxy", "-h", host, "-p",
                                 Integer.toString(port), "-s", gtmHost, "-t", Integer.toString(upstreamPort), "-n",
                                 Integer.toString(GTM_PROXY_WORKERS))
-                        : startMgtm(name, host, classPath, dir, List.of("proxy", "-h", host, "-p",
-                                Integer.toString(port), "--upstream-xc", gtmHost + ":" + upstreamPort)));
+                        : startMgtm(name, host, classPath, dir, with(List.of("proxy", "-h", host, "-p",
+                                Integer.toString(port), "--upstream-xc", gtmHost + ":" + upstreamPort), proxyArgs)));
             }
             return single;
         } catch (IOException | InterruptedException | RuntimeException e) {
             single.close();
             throw e;
         }
+    }
+
+    private static List<String> with(List<String> args, List<String> extra) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(extra);
+        return all;
     }
 
     /** Starts {@code mgtm ARGS} logging to {@code dir/NAME.log} (spaces as dashes) and waits until it serves. */

@@ -70,6 +70,14 @@ public final class XcBenchCommand implements Callable<Integer> {
                     + "without delay); several: one series each.")
     List<Long> relayMicros;
 
+    @Option(names = "--gtm-args", paramLabel = "'ARGS'", description = "Extra arguments of every mgtm replica (or of "
+            + "mgtm server), such as '--max-in-flight 2'; the series' label names them.")
+    String gtmArgs;
+
+    @Option(names = "--proxy-args", paramLabel = "'ARGS'", description = "Extra arguments of every mgtm_proxy, such as "
+            + "'--max-rounds-out 1'; the series' label names them.")
+    String proxyArgs;
+
     @Option(names = "--race", description = "Also a transfer client on coordinator 1 and the race reader on the last "
             + "coordinator (every 0.2 s), each sample classified consistent, doubled, missing or other.")
     boolean race;
@@ -179,7 +187,11 @@ public final class XcBenchCommand implements Callable<Integer> {
         if (size > lab.replicaHosts.size()) {
             throw new IllegalArgumentException(size + " replicas need " + size + " --replica-hosts");
         }
-        return new XcSetup(server, size, front, null, killAt);
+        return new XcSetup(server, size, front, null, killAt, words(gtmArgs), words(proxyArgs));
+    }
+
+    private static List<String> words(String args) {
+        return args == null || args.isBlank() ? List.of() : List.of(args.trim().split("\\s+"));
     }
 
     private static void printSideBySide(List<XcRunResult> results) {

@@ -31,6 +31,7 @@ final class XcLabSession implements AutoCloseable {
     private final Thread hook = new Thread(this::closeQuietly, "xc-lab-stop");
     private LabGtm gtm;
     private boolean nodesMayRun;
+    private java.nio.channels.FileChannel lockFile;
     private boolean stopped;
 
     private XcLabSession(XcInstallation xc, XcLab lab, Path runDir) {
@@ -49,6 +50,7 @@ final class XcLabSession implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(session.hook);
         try {
             xc.check();
+            session.lockLab();
             Files.createDirectories(session.runDir);
             System.out.printf("== Postgres-XC 0.9.2 in %s, running as %s; lab in %s%n", xc.home, xc.user, lab.root);
             lab.checkIsLab();
@@ -62,6 +64,24 @@ final class XcLabSession implements AutoCloseable {
         } catch (IOException | InterruptedException | RuntimeException e) {
             session.close();
             throw e;
+        }
+    }
+
+    /**
+     * One session per lab at a time: opening a session stops the lab's nodes, which would end another
+     * session's run (two benchmarks started on one lab). The lock is the OS's, so a session that died
+     * leaves none behind.
+     */
+    private void lockLab() throws IOException {
+        Path file = lab.root.resolveSibling(lab.root.getFileName() + ".lock");
+        Files.createDirectories(file.getParent());
+        lockFile = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        if (lockFile.tryLock() == null) {
+            lockFile.close();
+            lockFile = null;
+            throw new IOException("another mgtm bench xc or demo is using the lab in " + lab.root
+                    + " (it holds " + file + "): wait for it to end, or give this one another --lab-dir");
         }
     }
 
@@ -229,6 +249,13 @@ final class XcLabSession implements AutoCloseable {
             }
         }
         stopGtm();
+        if (lockFile != null) {
+            try {
+                lockFile.close();   // releases the lab for the next session
+            } catch (IOException e) {
+                System.out.println("   releasing the lab's lock failed: " + e.getMessage());
+            }
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

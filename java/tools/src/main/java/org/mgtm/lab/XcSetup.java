@@ -16,7 +16,13 @@ import java.util.Locale;
  * @param relayMicros the relay's delay each way, or null for no relay
  * @param killAt      seconds into the load at which the leader is killed
  */
-record XcSetup(Gtm gtm, int replicas, SingleGtm.Proxy proxy, Long relayMicros, List<Integer> killAt) {
+record XcSetup(Gtm gtm, int replicas, SingleGtm.Proxy proxy, Long relayMicros, List<Integer> killAt,
+               List<String> gtmArgs, List<String> proxyArgs) {
+    /** Without extra arguments for the mgtm processes. */
+    XcSetup(Gtm gtm, int replicas, SingleGtm.Proxy proxy, Long relayMicros, List<Integer> killAt) {
+        this(gtm, replicas, proxy, relayMicros, killAt, List.of(), List.of());
+    }
+
     /** Which GTM serves the proxies. */
     enum Gtm {
         ORIGINAL, SERVER, GROUP
@@ -25,6 +31,14 @@ record XcSetup(Gtm gtm, int replicas, SingleGtm.Proxy proxy, Long relayMicros, L
     /** Fails with a message naming the option when this combination cannot run. */
     XcSetup {
         killAt = List.copyOf(killAt);
+        gtmArgs = List.copyOf(gtmArgs);
+        proxyArgs = List.copyOf(proxyArgs);
+        if (!gtmArgs.isEmpty() && gtm == Gtm.ORIGINAL) {
+            throw new IllegalArgumentException("--gtm-args goes with mgtm (--gtm server or group), not the original gtm");
+        }
+        if (!proxyArgs.isEmpty() && proxy != SingleGtm.Proxy.MGTM) {
+            throw new IllegalArgumentException("--proxy-args goes with mgtm_proxy (--proxy mgtm)");
+        }
         if (gtm == Gtm.GROUP) {
             if (replicas < 1 || replicas > 3) {
                 throw new IllegalArgumentException("--replicas must be 1, 2 or 3");
@@ -50,7 +64,7 @@ record XcSetup(Gtm gtm, int replicas, SingleGtm.Proxy proxy, Long relayMicros, L
 
     /** This setup with the relay's delay set to {@code micros} (null: no relay). */
     XcSetup withRelay(Long micros) {
-        return new XcSetup(gtm, replicas, proxy, micros, killAt);
+        return new XcSetup(gtm, replicas, proxy, micros, killAt, gtmArgs, proxyArgs);
     }
 
     /** The name of the series: "original gtm + gtm_proxy", "mgtm x3 + mgtm_proxy (leader killed at 10 s)". */
@@ -63,6 +77,11 @@ record XcSetup(Gtm gtm, int replicas, SingleGtm.Proxy proxy, Long relayMicros, L
         String label = server + " + " + proxy.label;
         if (relayMicros != null) {
             label += " (relay " + relayMicros + " us each way)";
+        }
+        if (!gtmArgs.isEmpty() || !proxyArgs.isEmpty()) {
+            // commas would split the CSV's series
+            label += " [" + String.join(" ", gtmArgs).replace(',', ' ') + (proxyArgs.isEmpty() ? "" : " / proxy "
+                    + String.join(" ", proxyArgs).replace(',', ' ')) + "]";
         }
         if (!killAt.isEmpty()) {
             label += " (leader killed at " + String.join(" and ", killAt.stream().map(String::valueOf).toList()) + " s)";
@@ -115,10 +134,10 @@ record XcSetup(Gtm gtm, int replicas, SingleGtm.Proxy proxy, Long relayMicros, L
         List<String> nodeHosts = session.lab.nodeHosts();
         if (gtm == Gtm.GROUP) {
             return LabCluster.start(classPath, replicaHosts.subList(0, replicas), nodeHosts, dir,
-                    dir.resolve("mgtm-data"), startGxid);
+                    dir.resolve("mgtm-data"), startGxid, gtmArgs, proxyArgs);
         }
         SingleGtm.Server server = gtm == Gtm.ORIGINAL ? SingleGtm.Server.ORIGINAL : SingleGtm.Server.MGTM;
         return SingleGtm.start(session.xc, classPath, server, proxy, relayMicros, replicaHosts.get(0), nodeHosts, dir,
-                startGxid);
+                startGxid, gtmArgs, proxyArgs);
     }
 }

@@ -18,7 +18,7 @@ import org.mgtm.protocol.SequenceKey;
  *
  * <pre>
  * int    magic 0x4D47544D ("MGTM")
- * int    format version (1)
+ * int    format version (2; 1 is still read)
  * int    body length in bytes
  * body:
  *   long appliedIndex
@@ -32,6 +32,8 @@ import org.mgtm.protocol.SequenceKey;
  *        long id, long floor, int reply count, then ascending: long request number, tagged reply
  *        (see {@link ResponseCodec})
  *   long sequenceChanges, long preparedChanges
+ *   (version 2) bool sub-cluster mode, and if so ({@link SubclusterSnapshot}): name, claim, next request id,
+ *        demand, last leased, skipped, the leased ranges, the prepared cross transactions
  * int    CRC32C of every byte above (magic included)
  * </pre>
  *
@@ -39,7 +41,9 @@ import org.mgtm.protocol.SequenceKey;
  */
 final class StateSnapshotCodec {
     static final int MAGIC = 0x4D47544D;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Version 1 (no sub-cluster section) is still read: it is the state of a plain group. */
+    static final int OLDEST_READABLE = 1;
     /** Bodies are read in chunks of this size, so a corrupt length cannot allocate much before EOF. */
     private static final int CHUNK = 64 * 1024;
     // Smallest encoded size of a sequence, a session and a cached reply (bounds corrupt counts).
@@ -103,6 +107,7 @@ final class StateSnapshotCodec {
             }
             body.writeLong(m.sequences.changes());
             body.writeLong(m.transactions.preparedChanges);
+            SubclusterSnapshot.write(body, m.transactions.subcluster);
             body.flush();
 
             ByteArrayOutputStream all = new ByteArrayOutputStream(bodyBytes.size() + 16);
@@ -124,16 +129,17 @@ final class StateSnapshotCodec {
 
     static GtmStateMachine.Restored decode(DataInput in, CoreLimits limits) throws IOException {
         byte[] body;
+        int version;
         CRC32C crc = new CRC32C();
         try {
             int magic = in.readInt();
             if (magic != MAGIC) {
                 throw new IOException(String.format("not an mgtm state snapshot (magic 0x%08X)", magic));
             }
-            int version = in.readInt();
-            if (version != VERSION) {
+            version = in.readInt();
+            if (version < OLDEST_READABLE || version > VERSION) {
                 throw new IOException("unsupported state snapshot version " + version + " (this build reads "
-                        + VERSION + ")");
+                        + OLDEST_READABLE + " to " + VERSION + ")");
             }
             int length = in.readInt();
             if (length < 0) {
@@ -156,7 +162,7 @@ final class StateSnapshotCodec {
         }
         try {
             DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
-            GtmStateMachine.Restored restored = decodeBody(b, limits);
+            GtmStateMachine.Restored restored = decodeBody(b, limits, version);
             if (b.available() != 0) {
                 throw new IOException(b.available() + " unexpected bytes at the end of the body");
             }
@@ -189,7 +195,8 @@ final class StateSnapshotCodec {
         b[off + 3] = (byte) v;
     }
 
-    private static GtmStateMachine.Restored decodeBody(DataInputStream in, CoreLimits limits) throws IOException {
+    private static GtmStateMachine.Restored decodeBody(DataInputStream in, CoreLimits limits, int version)
+            throws IOException {
         GtmStateMachine m = new GtmStateMachine(limits);
         long appliedIndex = in.readLong();
         m.transactions.nextGxid = in.readInt();
@@ -255,6 +262,9 @@ final class StateSnapshotCodec {
         }
         m.sequences.restoreChanges(in.readLong());
         m.transactions.preparedChanges = in.readLong();
+        if (version >= 2) {
+            m.transactions.subcluster = SubclusterSnapshot.read(in, m.transactions);
+        }
         return new GtmStateMachine.Restored(m, appliedIndex);
     }
 }

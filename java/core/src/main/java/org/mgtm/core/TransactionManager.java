@@ -33,6 +33,11 @@ final class TransactionManager {
     /** XC's latestCompletedXid: snapshots have xmax = advance(latestCompleted). */
     int latestCompleted = Gxids.MAX;
     long preparedChanges;
+    /**
+     * Sub-cluster mode (null in a plain group): GXIDs come only from the ranges the G-GTM leased, and
+     * {@code nextGxid} mirrors the cursor of those leases ({@link SubclusterTransactions}).
+     */
+    Subcluster subcluster;
     private final int[] oneRequester = new int[1];
 
     /** Starts like XC without -x or control file: next GXID 3, latest completed 0xFFFFFFFF. */
@@ -54,9 +59,22 @@ final class TransactionManager {
      * {@link #gxidsInUse} first. Invariant 2: the GXID handed out precedes the new counter.
      */
     private int allocateGxid() {
+        if (subcluster != null) {
+            int gxid = subcluster.leases.take();
+            nextGxid = Gxids.advance(gxid);
+            syncCursor();
+            return gxid;
+        }
         int gxid = nextGxid;
         nextGxid = Gxids.advance(gxid);
         return gxid;
+    }
+
+    /** Sub-cluster mode: {@code nextGxid} follows the leases' cursor while any GXID is leased. */
+    void syncCursor() {
+        if (subcluster != null && !subcluster.leases.isEmpty()) {
+            nextGxid = subcluster.leases.cursor();
+        }
     }
 
     /**
@@ -66,6 +84,13 @@ final class TransactionManager {
      * error to answer. There is no 2^31 wraparound horizon beyond this, as in XC.
      */
     private Response.Error gxidsInUse(int count) {
+        // Sub-cluster mode: a gap-free run inside one leased range, at or above the horizon.
+        if (subcluster != null) {
+            if (!subcluster.leases.reserve(count, SubclusterTransactions.horizon(this))) {
+                return SubclusterTransactions.exhausted(subcluster, count);
+            }
+            syncCursor();
+        }
         for (int i = 0; i < count; i++) {
             int gxid = Gxids.groupMember(nextGxid, i);
             if (txns.slotOfGxid(gxid) != TransactionTable.NONE) {
@@ -154,6 +179,9 @@ final class TransactionManager {
         }
         int gxid = txns.gxid(slot);
         txns.end(slot);
+        if (subcluster != null) {
+            subcluster.cross.remove(gxid);
+        }
         // Invariant 3: latestCompleted only moves forward; a transaction without a GXID moves nothing.
         if (Gxids.isNormal(gxid) && Gxids.followsOrEquals(gxid, latestCompleted)) {
             latestCompleted = gxid;
@@ -199,6 +227,10 @@ final class TransactionManager {
             if (Gxids.follows(before, latestCompleted)) {
                 latestCompleted = before;
             }
+        }
+        if (subcluster != null) {
+            subcluster.leases.skipBefore(atLeast);
+            syncCursor();
         }
     }
 

@@ -133,7 +133,9 @@ class StateSnapshotTest {
             }
         }
         assertEquals(before, copy.describe(), "replays must not change the state");
-        assertEquals(Response.class.getPermittedSubclasses().length - 1 + Response.Success.class
+        // Every XC kind: Response's permitted records (not the Success and Extension interfaces) and Success's.
+        // The sub-cluster answers (Extension) are replayed by the core scripts (subcluster.txt, ggtm.txt).
+        assertEquals(Response.class.getPermittedSubclasses().length - 2 + Response.Success.class
                 .getPermittedSubclasses().length, kinds.size(), "one reply of every kind: " + kinds);
     }
 
@@ -232,9 +234,9 @@ class StateSnapshotTest {
         assertTrue(assertThrows(IOException.class, () -> read(foreign, LIMITS)).getMessage()
                 .contains("not an mgtm state snapshot"));
         byte[] newer = good.clone();
-        newer[7] = 2;
+        newer[7] = 3;
         assertTrue(assertThrows(IOException.class, () -> read(newer, LIMITS)).getMessage()
-                .contains("unsupported state snapshot version 2"));
+                .contains("unsupported state snapshot version 3"));
         byte[] flipped = good.clone();
         flipped[40] ^= 1;
         assertTrue(assertThrows(IOException.class, () -> read(flipped, LIMITS)).getMessage().contains("CRC32C"));
@@ -262,18 +264,33 @@ class StateSnapshotTest {
     /**
      * Absurd counts with a valid CRC fail cleanly, bounded by the bytes left (no fixed cap limits a
      * valid state). An empty state is: header 12, appliedIndex 8, next, latest, last handle,
-     * transaction count (offset 32), sequence count (36), session count (40), two counters, CRC.
+     * transaction count (offset 32), sequence count (36), session count (40), two counters, the
+     * sub-cluster flag (version 2), CRC.
      */
     @Test
     void absurdCountsAreRejected() throws IOException {
         byte[] empty = bytes(new GtmStateMachine(LIMITS), 0);
-        assertEquals(64, empty.length);
+        assertEquals(65, empty.length);
         assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 32, -1)), LIMITS))
                 .getMessage().contains("-1 transactions"));
         assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 36, Integer.MAX_VALUE)), LIMITS))
                 .getMessage().contains("bad count 2147483647"));
         assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 40, 1)), LIMITS))
                 .getMessage().contains("bad count 1"));
+    }
+
+    /** A version 1 snapshot (before sub-cluster mode: no sub-cluster flag) is read as a plain group's state. */
+    @Test
+    void versionOneIsStillRead() throws IOException {
+        GtmStateMachine m = run(richHistory());
+        byte[] v2 = bytes(m, 7);
+        // Drop the sub-cluster flag (the byte before the CRC), shorten the body length, set version 1.
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        System.arraycopy(v2, v2.length - 4, v1, v1.length - 4, 4);
+        v1 = patchInt(patchInt(v1, 4, 1), 8, v1.length - 16);
+        GtmStateMachine.Restored r = read(withCrc(v1), LIMITS);
+        assertEquals(m.describe(), r.state().describe());
+        assertEquals(7, r.appliedIndex());
     }
 
     private static byte[] patchInt(byte[] b, int offset, int value) {

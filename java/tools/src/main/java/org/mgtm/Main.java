@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mgtm", mixinStandardHelpOptions = true, version = "mgtm 0.1.0",
         description = "Replicated Global Transaction Manager for Postgres-XC 0.9.2.",
         subcommands = {ServerCommand.class, org.mgtm.replication.ReplicaCommand.class,
+                org.mgtm.replication.GgtmCommand.class,
                 org.mgtm.replication.CtlCommand.class, org.mgtm.proxy.ProxyCommand.class,
                 org.mgtm.bench.BenchCommand.class,
                 org.mgtm.check.CheckCommand.class, org.mgtm.lab.DemoCommand.class,

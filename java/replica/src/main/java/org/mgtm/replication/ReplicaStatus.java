@@ -50,6 +50,7 @@ final class ReplicaStatus {
         doc.put("logEntries", server.sequencer().entries());
         doc.put("logCommands", server.sequencer().commands());
         doc.put("stateDigest", s.digest());
+        SubclusterStatus.add(doc, server);
         return doc;
     }
 

@@ -71,6 +71,10 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--io-threads", defaultValue = "2", description = "Network threads (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
+    @Option(names = "--subcluster", description = "The sub-cluster whose group this proxy serves (docs/subclusters.md): "
+            + "shown at start and in the stop line, for operators; XC backends are not told.")
+    String subcluster;
+
     @Override
     public Integer call() throws Exception {
         ByteOrder order = WireFormat.parseHostOrder(hostOrder);
@@ -101,12 +105,14 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         ProxyServer proxy = ProxyServer.start(host, port, format, ClientAllowlist.parse(allowClients), ioThreads,
                 upstream, upstreamGroup.next());
-        System.out.println("mgtm_proxy listening on " + proxy.boundAddress());
+        System.out.println("mgtm_proxy listening on " + proxy.boundAddress()
+                + (subcluster == null ? "" : ", serving sub-cluster " + subcluster));
         System.out.println("I'm running...");
         System.out.flush();
         Signals.awaitStop();
         ProxyStats st = proxy.stats();
-        System.out.printf(java.util.Locale.ROOT, "mgtm_proxy stopping: %d rounds, %d MULTI requests carrying %d backend "
+        System.out.printf(java.util.Locale.ROOT, "mgtm_proxy" + (subcluster == null ? "" : " of sub-cluster "
+                + subcluster.replace("%", "%%")) + " stopping: %d rounds, %d MULTI requests carrying %d backend "
                 + "requests, %d forwarded, %d failed; %.2f backend requests per upstream request%n", st.rounds(),
                 st.multiRequests(), st.groupedBackendRequests(), st.forwardedRequests(), st.failedRequests(),
                 st.requestsPerUpstreamRequest());

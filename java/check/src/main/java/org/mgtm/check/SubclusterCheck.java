@@ -89,7 +89,8 @@ final class SubclusterCheck implements HistorySource.Visitor {
 
     /** Visibility figures of the committed cross transactions, in milliseconds. */
     record Figures(int committed, int rolledBack, int unsettled, int measured, double lagP50, double lagP99,
-                   double lagMax, double windowP50, double windowP99, double windowMax) {
+                   double lagMax, double windowP50, double windowP99, double windowMax, double skewP50, double skewP99,
+                   double skewMax) {
     }
 
     private final SubclusterLayout layout;
@@ -327,6 +328,7 @@ final class SubclusterCheck implements HistorySource.Visitor {
     Figures figures() {
         List<Long> lags = new ArrayList<>();
         List<Long> windows = new ArrayList<>();
+        List<Long> skews = new ArrayList<>();
         int committed = 0;
         int rolledBack = 0;
         int unsettled = 0;
@@ -334,6 +336,8 @@ final class SubclusterCheck implements HistorySource.Visitor {
             if (c.closed != NEVER) {
                 committed++;
                 windows.add(c.closed - c.firstCommitInvoked);
+                long firstAck = c.commitAcked.values().stream().mapToLong(Long::longValue).min().orElse(c.closed);
+                skews.add(c.closed - firstAck);
                 if (c.firstVisible != NEVER) {
                     lags.add(Math.max(0, c.lag));
                 }
@@ -345,8 +349,9 @@ final class SubclusterCheck implements HistorySource.Visitor {
         }
         lags.sort(null);
         windows.sort(null);
+        skews.sort(null);
         return new Figures(committed, rolledBack, unsettled, lags.size(), ms(lags, 0.5), ms(lags, 0.99), ms(lags, 1.0),
-                ms(windows, 0.5), ms(windows, 0.99), ms(windows, 1.0));
+                ms(windows, 0.5), ms(windows, 0.99), ms(windows, 1.0), ms(skews, 0.5), ms(skews, 0.99), ms(skews, 1.0));
     }
 
     private static double ms(List<Long> sorted, double q) {

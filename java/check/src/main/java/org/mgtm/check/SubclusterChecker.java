@@ -55,13 +55,16 @@ public final class SubclusterChecker {
      * showed it running; the window is the time from its first commit sent to its last commit acknowledged.
      */
     public record Figures(int committed, int rolledBack, int unsettled, int measured, double lagP50, double lagP99,
-                          double lagMax, double windowP50, double windowP99, double windowMax) {
+                          double lagMax, double windowP50, double windowP99, double windowMax, double skewP50,
+                          double skewP99, double skewMax) {
         public String line() {
             return String.format(Locale.ROOT, "cross-sub-cluster transactions: %d committed, %d rolled back, %d not "
-                    + "settled; visibility lag (committed in one, still seen running in another) over %d measured: "
-                    + "p50 %.2f ms, p99 %.2f ms, max %.2f ms; 2PC window (first commit sent to last acknowledged): "
-                    + "p50 %.2f ms, p99 %.2f ms, max %.2f ms", committed, rolledBack, unsettled, measured, lagP50,
-                    lagP99, lagMax, windowP50, windowP99, windowMax);
+                    + "settled; visibility lag observed (a snapshot of one participant showed it committed, a later-asked "
+                    + "one of another still running) over %d: p50 %.2f ms, p99 %.2f ms, max %.2f ms; commit "
+                    + "acknowledgement skew between participants: p50 %.2f ms, p99 %.2f ms, max %.2f ms; 2PC window "
+                    + "(first commit sent to last acknowledged): p50 %.2f ms, p99 %.2f ms, max %.2f ms", committed,
+                    rolledBack, unsettled, measured, lagP50, lagP99, lagMax, skewP50, skewP99, skewMax, windowP50,
+                    windowP99, windowMax);
         }
     }
 
@@ -80,7 +83,8 @@ public final class SubclusterChecker {
         CheckResult across = cross.finish();
         SubclusterCheck.Figures f = cross.figures();
         return new Result(per, across, new Figures(f.committed(), f.rolledBack(), f.unsettled(), f.measured(),
-                f.lagP50(), f.lagP99(), f.lagMax(), f.windowP50(), f.windowP99(), f.windowMax()));
+                f.lagP50(), f.lagP99(), f.lagMax(), f.windowP50(), f.windowP99(), f.windowMax(), f.skewP50(), f.skewP99(),
+                f.skewMax()));
     }
 
     /** Checks a history file with the default settings. */

@@ -198,9 +198,9 @@ public final class DemoCommand implements Callable<Integer> {
     private int subclusterDemo(String classPath) throws Exception {
         // The classic demo kills once at 10 s; with sub-clusters the default is a G-GTM leader and then A's.
         List<Integer> at = killAt.equals(List.of(10)) ? List.of(10, 20) : killAt;
-        List<Map.Entry<Double, String>> kills = new ArrayList<>();
+        List<SubclusterDemo.GroupFault> kills = new ArrayList<>();
         for (int i = 0; i < at.size(); i++) {
-            kills.add(Map.entry((double) at.get(i), killGroups.get(i % killGroups.size())));
+            kills.add(SubclusterDemo.GroupFault.kill(at.get(i), killGroups.get(i % killGroups.size())));
         }
         String opts = System.getenv("MGTM_JAVA_OPTS");
         List<String> flags = opts == null || opts.isBlank() ? List.of("-Xms64m", "-Xmx256m") : List.of();

@@ -36,15 +36,34 @@ public final class SubclusterDemo {
      * @param localClients    local backends per sub-cluster
      * @param crossClients    cross-sub-cluster clients
      * @param snapshots       snapshots per transaction
-     * @param kills           what to kill when: seconds into the load and group name ("ggtm", "A", ...)
+     * @param faults          what to do to which group when (kills of its leader by default)
      * @param rangeSize       GXIDs per range
      * @param ports           {client, internal, raft}
      * @param jvmFlags        flags for every process after the usual ones
      * @param replicaArgs     more replica options
      */
     public record Settings(String classPath, int subclusters, Path dir, int seconds, int localClients, int crossClients,
-                           int snapshots, List<Map.Entry<Double, String>> kills, int rangeSize, int[] ports,
+                           int snapshots, List<GroupFault> faults, int rangeSize, int[] ports,
                            List<String> jvmFlags, List<String> replicaArgs) {
+    }
+
+    /**
+     * One fault: at {@code atSeconds} into the load, to group {@code group} ("ggtm", "A", ...): {@code kill-leader}
+     * (SIGKILL, the replica started again 2 s later), {@code pause-leader} (SIGSTOP for {@code lengthSeconds},
+     * then SIGCONT) or {@code restart-all} (SIGKILL of every replica of the group, then all started again).
+     */
+    public record GroupFault(double atSeconds, String group, String kind, double lengthSeconds) {
+        public static final List<String> KINDS = List.of("kill-leader", "pause-leader", "restart-all");
+
+        public GroupFault {
+            if (!KINDS.contains(kind)) {
+                throw new IllegalArgumentException("unknown fault '" + kind + "' (known: " + KINDS + ")");
+            }
+        }
+
+        public static GroupFault kill(double atSeconds, String group) {
+            return new GroupFault(atSeconds, group, "kill-leader", 0);
+        }
     }
 
     /** What the run came to. */
@@ -126,54 +145,38 @@ public final class SubclusterDemo {
         }
         SubclusterLoad load = new SubclusterLoad(new SubclusterLoad.Settings(proxies, groups, lab.ggtmAddresses(), SECRET,
                 settings.localClients(), settings.crossClients(), settings.snapshots(), settings.seconds()), recorder);
-        ExecutorService pool = Executors.newSingleThreadExecutor();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         Future<SubclusterLoad.Result> running = pool.submit(load::run);
+        long start = System.nanoTime();
+        List<FailoverChart.Kill> kills = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> killLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Future<?> faults = pool.submit(() -> {
+            runFaults(lab, start, kills, killLines);
+            return null;
+        });
         List<double[]> localPerSecond = new ArrayList<>();
         List<double[]> crossPerSecond = new ArrayList<>();
-        List<FailoverChart.Kill> kills = new ArrayList<>();
-        List<String> killLines = new ArrayList<>();
-        Map<LocalProcess, Long> toRestart = new LinkedHashMap<>();
-        long start = System.nanoTime();
         long[] last = new long[3];
-        int nextKill = 0;
-        for (int sample = 1; sample <= settings.seconds() * 1000 / SAMPLE_MILLIS; sample++) {
-            long wait = start + TimeUnit.MILLISECONDS.toNanos(sample * SAMPLE_MILLIS) - System.nanoTime();
+        for (int second = 1; second <= settings.seconds(); second++) {
+            long wait = start + TimeUnit.SECONDS.toNanos(second) - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            double at = sample * SAMPLE_MILLIS / 1000.0;
-            if (nextKill < settings.kills().size() && at >= settings.kills().get(nextKill).getKey()) {
-                String group = settings.kills().get(nextKill++).getValue();
-                LocalProcess victim = lab.killLeader(group);
-                if (victim != null) {
-                    kills.add(new FailoverChart.Kill(kills.size() + 1, at, "#" + (kills.size() + 1) + " " + group));
-                    killLines.add(String.format(Locale.ROOT, "%5.1f s: kill -9 of the leader of %s (%s)", at, group,
-                            victim.name));
-                    out.println("   " + killLines.get(killLines.size() - 1));
-                    toRestart.put(victim, System.nanoTime());
-                }
-            }
-            restartAfterAWhile(toRestart);
-            if (sample % (1000 / SAMPLE_MILLIS) == 0) {
-                long l = load.localTransactions();
-                long c = load.crossTransactions();
-                long e = load.errors();
-                localPerSecond.add(new double[] {at, l - last[0]});
-                crossPerSecond.add(new double[] {at, (c - last[1]) * 10.0});
-                out.printf(Locale.ROOT, "   %3.0f s  local %6d tps  cross %5d tps  errors %d%n", at, l - last[0],
-                        c - last[1], e);
-                last[0] = l;
-                last[1] = c;
-                last[2] = e;
-            }
+            long l = load.localTransactions();
+            long c = load.crossTransactions();
+            long e = load.errors();
+            localPerSecond.add(new double[] {second, l - last[0]});
+            crossPerSecond.add(new double[] {second, (c - last[1]) * 10.0});
+            out.printf(Locale.ROOT, "   %3d s  local %6d tps  cross %5d tps  errors %d%n", second, l - last[0],
+                    c - last[1], e);
+            last[0] = l;
+            last[1] = c;
+            last[2] = e;
         }
         SubclusterLoad.Result result = running.get(120, TimeUnit.SECONDS);
+        faults.get(180, TimeUnit.SECONDS);
         pool.shutdown();
-        for (LocalProcess p : toRestart.keySet()) {
-            if (!p.alive()) {
-                p.start(90_000);
-            }
-        }
+        healEverything(lab);
         recordLayout(lab, recorder);
         recorder.close();
         String convergence = lab.convergence(30_000);
@@ -191,11 +194,84 @@ public final class SubclusterDemo {
         return new Outcome(result, check, convergence, killLines, history, png);
     }
 
-    /** A killed replica is started again 2 s later (its group has elected a new leader by then), as an operator would. */
-    private static void restartAfterAWhile(Map<LocalProcess, Long> killed) throws Exception {
-        for (Map.Entry<LocalProcess, Long> k : killed.entrySet()) {
-            if (!k.getKey().alive() && System.nanoTime() - k.getValue() > TimeUnit.SECONDS.toNanos(2)) {
-                k.getKey().launch();
+    /** Applies the faults in time order (one that overruns delays the next), each logged with its time. */
+    private void runFaults(SubclusterLab lab, long start, List<FailoverChart.Kill> kills, List<String> lines)
+            throws Exception {
+        for (GroupFault f : settings.faults()) {
+            long wait = start + (long) (f.atSeconds() * 1e9) - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            double at = (System.nanoTime() - start) / 1e9;
+            if (at >= settings.seconds()) {
+                break;
+            }
+            String detail = apply(lab, f);
+            kills.add(new FailoverChart.Kill(kills.size() + 1, at, "#" + (kills.size() + 1) + " " + f.group()));
+            String line = String.format(Locale.ROOT, "%5.1f s: %s %s: %s", at, f.kind(), f.group(), detail);
+            lines.add(line);
+            out.println("   " + line);
+        }
+    }
+
+    private static String apply(SubclusterLab lab, GroupFault f) throws Exception {
+        LocalCluster group = lab.group(f.group());
+        long t0 = System.nanoTime();
+        switch (f.kind()) {
+            case "kill-leader" -> {
+                LocalProcess victim = lab.killLeader(f.group());
+                if (victim == null) {
+                    return "no leader to kill";
+                }
+                LocalProcess next = group.awaitLeader(30_000, victim);
+                double elected = (System.nanoTime() - t0) / 1e9;
+                // Started again as an operator would, once the group has a new leader (at least 2 s later).
+                long rest = t0 + TimeUnit.SECONDS.toNanos(2) - System.nanoTime();
+                if (rest > 0) {
+                    TimeUnit.NANOSECONDS.sleep(rest);
+                }
+                victim.start(90_000);
+                return String.format(Locale.ROOT, "kill -9 %s, new leader %s after %.1f s, %s running again after %.1f s",
+                        victim.name, next == null ? "NONE" : next.name, elected, victim.name, (System.nanoTime() - t0) / 1e9);
+            }
+            case "pause-leader" -> {
+                LocalProcess victim = group.awaitLeader(15_000, null);
+                if (victim == null) {
+                    return "no leader to pause";
+                }
+                victim.pause();
+                try {
+                    TimeUnit.MILLISECONDS.sleep((long) (f.lengthSeconds() * 1000));
+                } finally {
+                    victim.resume();
+                }
+                LocalProcess l = group.awaitLeader(30_000, null);
+                return "SIGSTOP/SIGCONT " + victim.name + "; leader then " + (l == null ? "NONE" : l.name);
+            }
+            default -> {
+                for (LocalProcess p : group.replicas) {
+                    p.kill9();
+                }
+                group.startAll(group.replicas);
+                LocalProcess l = group.awaitLeader(60_000, null);
+                return String.format(Locale.ROOT, "kill -9 of every replica, all running again, leader %s after %.1f s",
+                        l == null ? "NONE" : l.name, (System.nanoTime() - t0) / 1e9);
+            }
+        }
+    }
+
+    /** Resumes and restarts whatever a fault left paused or dead, in every group. */
+    private static void healEverything(SubclusterLab lab) throws Exception {
+        List<String> all = new ArrayList<>(List.of(SubclusterLab.GGTM));
+        all.addAll(lab.subclusters());
+        for (String g : all) {
+            LocalCluster c = lab.group(g);
+            for (LocalProcess p : c.replicas) {
+                p.resume();
+            }
+            List<LocalProcess> dead = c.replicas.stream().filter(p -> !p.alive()).toList();
+            if (!dead.isEmpty()) {
+                c.startAll(dead);
             }
         }
     }

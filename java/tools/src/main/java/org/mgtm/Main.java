@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
                 org.mgtm.bench.BenchCommand.class,
                 org.mgtm.check.CheckCommand.class, org.mgtm.lab.DemoCommand.class,
                 org.mgtm.chaos.ChaosCommand.class, org.mgtm.chaos.FailoverReportCommand.class,
-                org.mgtm.chaos.SubclusterChaosCommand.class})
+                org.mgtm.chaos.SubclusterChaosCommand.class, org.mgtm.bench.SubclusterBenchCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(run(args));

@@ -59,10 +59,19 @@ final class CrossResolver {
         firstSeen.clear();
     }
 
-    synchronized void tick() {
+    /**
+     * One round. {@code ggtmReachable} false stops the clocks: a coordinator waiting for the G-GTM to record its
+     * decision is not gone, and a resolver's abort queued behind the same outage would race its commit. Each
+     * transaction's wait starts again once the G-GTM is back.
+     */
+    synchronized void tick(boolean ggtmReachable) {
         List<Integer> prepared = view.get().crossPrepared();
         long now = System.nanoTime();
         firstSeen.keySet().retainAll(prepared);
+        if (!ggtmReachable) {
+            firstSeen.replaceAll((g, seen) -> now);
+            return;
+        }
         for (int gxid : prepared) {
             long seen = firstSeen.computeIfAbsent(gxid, g -> now);
             if (now - seen < resolveAfterNanos || inFlight.contains(gxid)) {

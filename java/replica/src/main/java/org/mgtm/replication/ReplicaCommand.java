@@ -125,9 +125,10 @@ public class ReplicaCommand implements Callable<Integer> {
                     + "of --range-size).")
     int rangeLowWater;
 
-    @Option(names = "--resolve-after-ms", defaultValue = "10000",
-            description = "Sub-cluster mode: a cross-sub-cluster transaction left prepared this long is ended as the "
-                    + "G-GTM decides (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--resolve-after-ms", defaultValue = "30000",
+            description = "Sub-cluster mode: a cross-sub-cluster transaction left prepared this long (while the G-GTM is "
+                    + "reachable) is ended as the G-GTM decides: abort unless its coordinator decided (default: "
+                    + "${DEFAULT-VALUE}, a client's request deadline).")
     long resolveAfterMs;
 
     @Override

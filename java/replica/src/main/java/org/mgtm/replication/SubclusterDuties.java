@@ -79,7 +79,8 @@ final class SubclusterDuties implements AutoCloseable {
                 return;
             }
             keeper.tick();
-            resolver.tick();
+            LeaderClient c = ggtm;
+            resolver.tick(c != null && c.isConnected() && !keeper.failing());
         } catch (RuntimeException e) {
             log.error("sub-cluster duties failed", e);
         }

@@ -216,6 +216,11 @@ public final class SubclusterLab implements AutoCloseable {
         return (all ? "" : "DIVERGED: ") + sb;
     }
 
+    /** Deletes a run directory of an earlier run (logs, data). */
+    public static void deleteTree(Path root) throws IOException {
+        DemoCommand.deleteTree(root);
+    }
+
     /** Stops the proxies, the sub-cluster groups, then the G-GTM. */
     @Override
     public void close() throws InterruptedException {

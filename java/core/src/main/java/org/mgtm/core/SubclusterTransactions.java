@@ -55,11 +55,16 @@ final class SubclusterTransactions {
         }
         s.nextRequestId++;
         if (first) {
-            // Set, not raised: the first range may lie more than 2^31 from the initial counter (3), where the
-            // modulo-2^31 order cannot tell. Its request carried the group's counter as the lowest acceptable
-            // start (atLeast), so the range lies at or above every GXID the group handed out before.
-            tm.nextGxid = g.first();
-            tm.latestCompleted = Gxids.retreat(g.first());
+            if (tm.nextGxid == Gxids.FIRST_NORMAL && tm.latestCompleted == Gxids.MAX) {
+                // A fresh state: set, not raised, since the first range may lie more than 2^31 from the initial
+                // counter (3), where the modulo-2^31 order cannot tell.
+                tm.nextGxid = g.first();
+                tm.latestCompleted = Gxids.retreat(g.first());
+            } else {
+                // The group has a past (a start GXID, or GXIDs of its plain days): its request asked for GXIDs at
+                // or above them, and should a range still lie below the horizon, the horizon rule skips it.
+                tm.raise(g.first());
+            }
         }
         tm.syncCursor();
     }

@@ -67,15 +67,19 @@ public final class SubclusterLab implements AutoCloseable {
 
     public SubclusterLab(Path logDir, Path dataDir, String classPath, Layout layout) {
         this.layout = layout;
+        // The first range starts at 1000, above the XIDs an XC node's initdb used (656 on 0.9.2), as the lab's -x.
+        List<String> ggtmArgs = new ArrayList<>(List.of("-x", "1000"));
+        ggtmArgs.addAll(layout.replicaArgs());
         ggtm = new LocalCluster(logDir, dataDir, classPath, new LocalCluster.Layout(layout.ggtmHosts(), List.of(),
-                layout.clientPort(), layout.internalPort(), layout.raftPort(), layout.secret(), layout.replicaArgs(),
+                layout.clientPort(), layout.internalPort(), layout.raftPort(), layout.secret(), ggtmArgs,
                 List.of()), new LocalCluster.Naming("ggtm", "ggtm", "none", layout.jvmFlags()));
         String ggtmAddresses = String.join(",", layout.ggtmHosts().stream()
                 .map(h -> h + ":" + layout.internalPort()).toList());
         for (Map.Entry<String, List<String>> g : layout.groupHosts().entrySet()) {
             String name = g.getKey();
+            // -x: the group's first range request asks for GXIDs at or above it, whatever the G-GTM's counter.
             List<String> args = new ArrayList<>(List.of("--subcluster", name, "--ggtm", ggtmAddresses,
-                    "--range-size", Integer.toString(layout.rangeSize())));
+                    "--range-size", Integer.toString(layout.rangeSize()), "-x", "1000"));
             args.addAll(layout.replicaArgs());
             String proxy = layout.proxyHosts().get(name);
             String lower = name.toLowerCase(Locale.ROOT);

@@ -61,6 +61,15 @@ public final class CrossTransactions {
         }
     }
 
+    /** Told of each participant's end as its answer arrives, before the commit completes (the bench's probes). */
+    @FunctionalInterface
+    public interface EndListener {
+        void ended(String participant, boolean commit, Response reply);
+
+        EndListener NONE = (participant, commit, reply) -> {
+        };
+    }
+
     /** How a commit ended: committed or rolled back everywhere (the decision), and whether the G-GTM decided it. */
     public record Outcome(boolean committed, boolean decided) {
     }
@@ -204,6 +213,11 @@ public final class CrossTransactions {
      * participant's resolver then finishes it as decided).
      */
     public CompletableFuture<Outcome> commit(Txn txn) {
+        return commit(txn, EndListener.NONE);
+    }
+
+    /** {@link #commit(Txn)}, telling {@code listener} of each participant's end as it is answered. */
+    public CompletableFuture<Outcome> commit(Txn txn, EndListener listener) {
         List<CompletableFuture<Response>> prepares = new ArrayList<>();
         for (String p : txn.participants()) {
             prepares.add(group(p).submit(new SubclusterRequest.PrepareCross(txn.gxid())));
@@ -220,7 +234,7 @@ public final class CrossTransactions {
                                 + "for gxid " + Integer.toUnsignedString(txn.gxid()) + ": " + describe(reply, null)
                                 + "; the participants' resolvers will end it"));
                     }
-                    return endAll(txn.gxid(), txn.participants(), d.commit())
+                    return endAll(txn.gxid(), txn.participants(), d.commit(), listener)
                             .thenCompose(x -> ggtm.submit(new SubclusterRequest.Forget(txn.gxid())).handle((y, z) -> null))
                             .thenApply(x -> new Outcome(d.commit(), true));
                 });
@@ -232,10 +246,17 @@ public final class CrossTransactions {
     }
 
     private CompletableFuture<Void> endAll(int gxid, List<String> participants, boolean commit) {
+        return endAll(gxid, participants, commit, EndListener.NONE);
+    }
+
+    private CompletableFuture<Void> endAll(int gxid, List<String> participants, boolean commit, EndListener listener) {
         List<CompletableFuture<Response>> ends = new ArrayList<>();
         for (String p : participants) {
             TxnRef ref = TxnRef.gxid(gxid);
-            ends.add(group(p).submit(commit ? new Request.TxnCommit(ref) : new Request.TxnRollback(ref)));
+            CompletableFuture<Response> end = group(p).submit(commit ? new Request.TxnCommit(ref)
+                    : new Request.TxnRollback(ref));
+            end.thenAccept(reply -> listener.ended(p, commit, reply));
+            ends.add(end);
         }
         return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).handle((x, y) -> null).thenCompose(x -> {
             for (int i = 0; i < ends.size(); i++) {

@@ -55,13 +55,15 @@ public final class SubclusterBenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     String heap;
 
+    private final StringBuilder probes = new StringBuilder();
+
     @Override
     public Integer call() throws Exception {
         Path run = dir.toAbsolutePath();
         org.mgtm.lab.SubclusterLab.deleteTree(run);
         Files.createDirectories(run);
-        SubclusterLab.Layout layout = SubclusterLab.Layout.standard(2, 6666, 6680, 7800, SECRET, rangeSize, List.of(),
-                List.of(heap.split("\\s+")));
+        SubclusterLab.Layout layout = SubclusterLab.Layout.standard(2, 6666, 6680, 7800, SECRET, rangeSize,
+                SubclusterLab.LOADED_MACHINE_TIMINGS, List.of(heap.split("\\s+")));
         StringBuilder report = new StringBuilder();
         try (SubclusterLab lab = new SubclusterLab(run, run, LocalProcess.ownClassPath(), layout)) {
             System.out.println("== starting the sub-cluster lab (G-GTM x3, A x3, B x3, 2 proxies)");
@@ -71,8 +73,9 @@ public final class SubclusterBenchCommand implements Callable<Integer> {
             phase(lab, run, "local only", localClients, 0, false, report);
             phase(lab, run, "cross only", 0, crossClients, false, report);
             SubclusterChecker.Result check = phase(lab, run, "mixed", localClients, crossClients, true, report);
-            report.append('\n').append(check.figures().line()).append('\n');
-            report.append("history check of the mixed phase: ").append(check.valid() ? "OK" : "INVALID (" + check
+            report.append('\n').append(probes);
+            report.append("mixed, from the history: ").append(check.figures().line()).append('\n');
+            report.append("\nhistory check of the mixed phase: ").append(check.valid() ? "OK" : "INVALID (" + check
                     .totalViolations() + " violations)").append('\n');
         }
         Files.writeString(run.resolve("report.md"), report);
@@ -112,6 +115,9 @@ public final class SubclusterBenchCommand implements Callable<Integer> {
         long skippedGxids = skipped(lab) - skippedBefore;
         int grantsMade = grants(lab) - grantsBefore;
         System.out.println("   " + r.summary() + "; GXIDs skipped " + skippedGxids + ", ranges granted " + grantsMade);
+        if (r.cross() > 0) {
+            probes.append(name).append(": ").append(r.probeLine()).append("\n\n");
+        }
         report.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f / %.2f | %.1f | %.2f / %.2f | %d | %s | %d |%n",
                 name, r.local() / r.seconds(), r.localP50(), r.localP99(), r.cross() / r.seconds(), r.crossP50(),
                 r.crossP99(), r.errors(), r.cross() == 0 ? "-" : String.format(Locale.ROOT, "%.0f",

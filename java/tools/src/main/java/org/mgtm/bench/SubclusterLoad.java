@@ -50,11 +50,25 @@ public final class SubclusterLoad {
                            int snapshotsPerTxn, int seconds) {
     }
 
-    /** Totals; {@code perSecond}: {second, local, cross, errors}. Latencies in ms. */
+    /**
+     * Totals; {@code perSecond}: {second, local, cross, errors}. Latencies in ms. The probes: right after the
+     * first participant acknowledged a cross transaction's commit, a snapshot of each other participant (on a
+     * transaction the client keeps open there); {@code probesRunning} of them still showed it running, for at most
+     * {@code probeLagMax} ms after that acknowledgement (time from it to the probe's request).
+     */
     public record Result(long local, long cross, long localErrors, long crossErrors, long tooOldRetries, double seconds,
-                         double localP50, double localP99, double crossP50, double crossP99, List<double[]> perSecond) {
+                         double localP50, double localP99, double crossP50, double crossP99, List<double[]> perSecond,
+                         long probes, long probesRunning, double probeLagP50, double probeLagMax) {
         public long errors() {
             return localErrors + crossErrors;
+        }
+
+        /** The probes' line: how often a reader could see a commit in one sub-cluster and not yet in another. */
+        public String probeLine() {
+            return String.format(Locale.ROOT, "visibility probes: %d snapshots of the other participants asked right "
+                    + "after a cross transaction's first commit acknowledgement, %d (%.1f%%) still showed it running; "
+                    + "those lagged p50 %.2f ms, max %.2f ms after that acknowledgement", probes, probesRunning,
+                    probes == 0 ? 0 : 100.0 * probesRunning / probes, probeLagP50, probeLagMax);
         }
 
         public String summary() {
@@ -74,6 +88,9 @@ public final class SubclusterLoad {
     private final AtomicLong localErrors = new AtomicLong();
     private final AtomicLong crossErrors = new AtomicLong();
     private final List<CrossTransactions> crossClients = new ArrayList<>();
+    private final Recorder probeLag = new Recorder(3);
+    private final AtomicLong probes = new AtomicLong();
+    private final AtomicLong probesRunning = new AtomicLong();
     private volatile long deadline;
 
     /** {@code recorder}: the history to record into (processes listed per sub-cluster), or null. */
@@ -97,6 +114,9 @@ public final class SubclusterLoad {
     public Result run() throws InterruptedException {
         EventLoopGroup group = Transport.newGroup(2, "subcluster-load");
         Map<String, LeaderClient> sessions = new LinkedHashMap<>();
+        // The probes read through sessions of their own: on the cross clients' sessions a probe would be applied
+        // after the commit sent before it on the same connection, and could never see the commit's lag.
+        Map<String, LeaderClient> probeSessions = new LinkedHashMap<>();
         LeaderClient ggtm = null;
         try {
             int loops = settings.localClients() * settings.proxies().size() + settings.crossClients();
@@ -107,6 +127,8 @@ public final class SubclusterLoad {
                 for (Map.Entry<String, List<InetSocketAddress>> g : settings.groups().entrySet()) {
                     sessions.put(g.getKey(), LeaderClient.start(group, LeaderClientSettings.of(g.getValue(),
                             settings.secret()).withClientName("cross clients of " + g.getKey())));
+                    probeSessions.put(g.getKey(), LeaderClient.start(group, LeaderClientSettings.of(g.getValue(),
+                            settings.secret()).withClientName("visibility probes of " + g.getKey())));
                 }
                 ggtm = LeaderClient.start(group, LeaderClientSettings.of(settings.ggtm(), settings.secret())
                         .withClientName("cross clients (G-GTM)"));
@@ -125,7 +147,11 @@ public final class SubclusterLoad {
                 CrossTransactions c = new CrossTransactions(endpoints, recorded(CrossTransactions.Endpoint.of(ggtm),
                         org.mgtm.check.SubclusterLine.GGTM));
                 crossClients.add(c);
-                new CrossLoop(c, names, i, finished).next();
+                Map<String, Probe> probesOf = new LinkedHashMap<>();
+                for (String sc : names) {
+                    probesOf.put(sc, new Probe(recorded(CrossTransactions.Endpoint.of(probeSessions.get(sc)), sc)));
+                }
+                new CrossLoop(c, names, i, finished, probesOf).next();
             }
             List<double[]> perSecond = new ArrayList<>();
             long[] last = new long[3];
@@ -146,11 +172,16 @@ public final class SubclusterLoad {
             var l = localLatency.getIntervalHistogram();
             var c = crossLatency.getIntervalHistogram();
             long retries = crossClients.stream().mapToLong(CrossTransactions::tooOldRetries).sum();
+            var p = probeLag.getIntervalHistogram();
             return new Result(local.get(), cross.get(), localErrors.get(), crossErrors.get(), retries, elapsed,
                     l.getValueAtPercentile(50) / 1e6, l.getValueAtPercentile(99) / 1e6, c.getValueAtPercentile(50) / 1e6,
-                    c.getValueAtPercentile(99) / 1e6, perSecond);
+                    c.getValueAtPercentile(99) / 1e6, perSecond, probes.get(), probesRunning.get(),
+                    p.getTotalCount() == 0 ? 0 : p.getValueAtPercentile(50) / 1e6, p.getMaxValue() / 1e6);
         } finally {
             for (LeaderClient s : sessions.values()) {
+                s.close();
+            }
+            for (LeaderClient s : probeSessions.values()) {
                 s.close();
             }
             if (ggtm != null) {
@@ -232,18 +263,85 @@ public final class SubclusterLoad {
         }
     }
 
+    /**
+     * A cross client's probe in one sub-cluster: a transaction kept open there (renewed every 2 s, so it does not
+     * hold back the recent global xmin for long), on its own session process, whose snapshots show whether a cross
+     * transaction is visible there yet. At most one request in flight; a probe due meanwhile is skipped.
+     */
+    private final class Probe {
+        private static final long RENEW_NANOS = TimeUnit.SECONDS.toNanos(2);
+        private final CrossTransactions.Endpoint endpoint;
+        private final java.util.concurrent.atomic.AtomicBoolean busy = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile int gxid;
+        private volatile long begunAt;
+
+        Probe(CrossTransactions.Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** Opens (or renews) the probe transaction when idle. */
+        void keep() {
+            if (!busy.compareAndSet(false, true)) {
+                return;
+            }
+            int old = gxid;
+            if (old != 0 && System.nanoTime() - begunAt < RENEW_NANOS) {
+                busy.set(false);
+                return;
+            }
+            CompletableFuture<?> ended = old == 0 ? CompletableFuture.completedFuture(null)
+                    : endpoint.submit(new Request.TxnCommit(org.mgtm.protocol.TxnRef.gxid(old)));
+            ended.handle((x, y) -> {
+                gxid = 0;
+                return endpoint.submit(new Request.TxnBeginGetGxid(1, true)).whenComplete((r, failure) -> {
+                    if (r instanceof Response.BeginGxid b) {
+                        gxid = b.gxid();
+                        begunAt = System.nanoTime();
+                    }
+                    busy.set(false);
+                });
+            });
+        }
+
+        /** A snapshot now: is {@code crossGxid} still running here, {@code sinceNanos} after its first ack? */
+        void look(int crossGxid, long sinceNanos) {
+            int g = gxid;
+            if (g == 0 || !busy.compareAndSet(false, true)) {
+                return;
+            }
+            long asked = System.nanoTime();
+            endpoint.submit(new Request.SnapshotGet(true, org.mgtm.protocol.TxnRef.gxid(g))).whenComplete((r, failure) -> {
+                busy.set(false);
+                if (r instanceof Response.SnapshotResult s) {
+                    probes.incrementAndGet();
+                    boolean running = !org.mgtm.core.Gxids.precedes(crossGxid, s.snapshot().xmax());
+                    for (int x : s.snapshot().xip()) {
+                        running |= x == crossGxid;
+                    }
+                    if (running) {
+                        probesRunning.incrementAndGet();
+                        probeLag.recordValue(Math.max(0, asked - sinceNanos));
+                    }
+                }
+            });
+        }
+    }
+
     /** One cross-sub-cluster client: homes take turns, the other sub-clusters register. */
     private final class CrossLoop {
         private final CrossTransactions client;
         private final List<String> names;
         private final CountDownLatch finished;
+        private final Map<String, Probe> probesOf;
         private int turn;
 
-        CrossLoop(CrossTransactions client, List<String> names, int first, CountDownLatch finished) {
+        CrossLoop(CrossTransactions client, List<String> names, int first, CountDownLatch finished,
+                  Map<String, Probe> probesOf) {
             this.client = client;
             this.names = names;
             this.turn = first;
             this.finished = finished;
+            this.probesOf = probesOf;
         }
 
         void next() {
@@ -254,9 +352,10 @@ public final class SubclusterLoad {
             String home = names.get(turn++ % names.size());
             List<String> others = names.stream().filter(n -> !n.equals(home)).toList();
             long started = System.nanoTime();
+            probesOf.values().forEach(Probe::keep);
             client.begin(home, others)
                     .thenCompose(t -> snapshots(t, 0).thenApply(x -> t))
-                    .thenCompose(client::commit)
+                    .thenCompose(this::commitProbed)
                     .whenComplete((outcome, failure) -> {
                         if (failure == null && outcome.committed()) {
                             crossLatency.recordValue(System.nanoTime() - started);
@@ -266,6 +365,21 @@ public final class SubclusterLoad {
                         }
                         CompletableFuture.runAsync(this::next);
                     });
+        }
+
+        /** Commits; when the first participant acknowledges, the others are probed at once. */
+        private CompletableFuture<CrossTransactions.Outcome> commitProbed(CrossTransactions.Txn t) {
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean();
+            return client.commit(t, (participant, commit, reply) -> {
+                if (commit && reply instanceof Response.Ended && first.compareAndSet(false, true)) {
+                    long now = System.nanoTime();
+                    for (String other : t.participants()) {
+                        if (!other.equals(participant)) {
+                            probesOf.get(other).look(t.gxid(), now);
+                        }
+                    }
+                }
+            });
         }
 
         private CompletableFuture<Void> snapshots(CrossTransactions.Txn t, int k) {

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mgtm.lab.LocalProcess;
 import org.mgtm.lab.SubclusterDemo;
+import org.mgtm.lab.SubclusterLab;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -162,7 +163,7 @@ public final class SubclusterChaosCommand implements Callable<Integer> {
         SubclusterDemo run = new SubclusterDemo(new SubclusterDemo.Settings(classPath != null ? classPath
                 : LocalProcess.ownClassPath(), subclusters, dir, schedule.seconds(), localClients, crossClients, 3,
                 schedule.faults(), rangeSize, new int[] {clientPort, internalPort, raftPort}, List.of(heap.split("\\s+")),
-                List.of()), both);
+                SubclusterLab.LOADED_MACHINE_TIMINGS), both);
         int rc;
         try {
             rc = run.run();

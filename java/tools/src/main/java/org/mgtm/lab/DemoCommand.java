@@ -207,7 +207,7 @@ public final class DemoCommand implements Callable<Integer> {
         SubclusterDemo demo = new SubclusterDemo(new SubclusterDemo.Settings(classPath, subclusters,
                 dir != null ? dir : Path.of("run/demo-subclusters"), seconds, clientsPerProxy, crossClients, 3, kills,
                 rangeSize, new int[] {LabCluster.CLIENT_PORT, LabCluster.INTERNAL_PORT, LabCluster.RAFT_PORT}, flags,
-                List.of()), System.out);
+                SubclusterLab.LOADED_MACHINE_TIMINGS), System.out);
         try {
             return demo.run();
         } catch (java.io.IOException | IllegalStateException | IllegalArgumentException e) {

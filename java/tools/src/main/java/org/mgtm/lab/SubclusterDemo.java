@@ -97,6 +97,7 @@ public final class SubclusterDemo {
         }
         out.println("   across sub-clusters: " + verdict(o.check().across()));
         out.println("   " + o.check().figures().line());
+        out.println("   " + o.load().probeLine());
         out.println("   replicas: " + o.convergence());
         out.println("   " + (o.load().errors() == 0 ? "no client saw an error" : "CLIENTS SAW ERRORS"));
         out.println("   history: " + o.history() + " (bin/mgtm-check " + o.history() + ")");

@@ -24,6 +24,14 @@ import org.mgtm.replication.GroupStatus;
 public final class SubclusterLab implements AutoCloseable {
     /** The G-GTM's name in {@link #group} and in histories. */
     public static final String GGTM = "ggtm";
+    /**
+     * Failure detection for eleven JVMs sharing two busy cores: with the default 600 ms a replica starved of CPU
+     * for longer was suspected, a G-GTM group split on a false suspicion and stayed without a leader for minutes
+     * (a subcluster-bench run at load average 20-30). A killed process is still noticed at once (FD_SOCK2); only
+     * a hung one takes 2 s.
+     */
+    public static final List<String> LOADED_MACHINE_TIMINGS = List.of("--fd-timeout-ms", "2000",
+            "--verify-suspect-ms", "300");
 
     /**
      * What to start.

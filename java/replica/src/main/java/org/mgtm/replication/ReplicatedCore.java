@@ -4,7 +4,6 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Objects;
-import org.mgtm.core.Command;
 import org.mgtm.core.CoreLimits;
 import org.mgtm.core.GlobalStateMachine;
 import org.mgtm.core.GtmStateMachine;

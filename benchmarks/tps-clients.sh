@@ -29,6 +29,7 @@ Usage: benchmarks/tps-clients.sh [options]
       --internal-port N    replicas' internal port (default 6680, env MGTM_INTERNAL_PORT)
       --raft-port N        raft port; FD_SOCK2 also uses N+100 and N+101 (default 7800, env MGTM_RAFT_PORT)
       --proxy-port N       proxies' listen port (default 6666, env MGTM_PROXY_PORT)
+      --proxy-args "ARGS"  more mgtm proxy options for every proxy (e.g. "--max-rounds-out 2")
       --data-dir DIR       where the replicas' raft logs go (default: a temporary directory; the
                            file system matters, the log is fsync'ed)
       --out-dir DIR        where the results go (default benchmarks/results)
@@ -47,6 +48,7 @@ internal_port=${MGTM_INTERNAL_PORT:-6680}
 raft_port=${MGTM_RAFT_PORT:-7800}
 proxy_port=${MGTM_PROXY_PORT:-6666}
 data_root=""
+proxy_args=""
 out_dir=$here/results
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || case $1 in -h | --help) ;; *) mgtm_die "$1 needs a value (--help)" ;; esac
@@ -63,6 +65,7 @@ while [ $# -gt 0 ]; do
     --raft-port) raft_port=$2 ;;
     --proxy-port) proxy_port=$2 ;;
     --data-dir) data_root=$2 ;;
+    --proxy-args) proxy_args=$2 ;;
     --out-dir) out_dir=$2 ;;
     -h | --help) usage; exit 0 ;;
     *) mgtm_die "unknown option $1 (--help)" ;;
@@ -135,7 +138,7 @@ echo "tps-clients: $points points of $seconds s, about $(((estimate + 59) / 60))
     echo "- mgtm: replicas on ${rhosts[*]:0:$largest} (raft port $raft_port, XC port $xc_port, internal port"
     echo "  $internal_port), raft log fsync'ed on $(df -PT "$data_root" | awk 'NR == 2 {print $2}') ($data_root);"
     echo "  ${#phosts[@]} mgtm_proxy on ${phosts[*]} port $proxy_port, the backends split over them (when they"
-    echo "  do not divide evenly, the first proxies take one more)"
+    echo "  do not divide evenly, the first proxies take one more)${proxy_args:+; proxy options: \`$proxy_args\`}"
   fi
   echo "- each point: one bench process per endpoint, all started together, $seconds s; tps and GTM"
   echo "  requests/s are their sums, p50 and p99 the worst of them; $warmup s of unrecorded load at 8"
@@ -181,20 +184,26 @@ for n in $group_sizes; do
   leader=$(mgtm_group_leader "$members" "$secret" "$internal_port" 60)
   endpoints=()
   for ((i = 0; i < ${#phosts[@]}; i++)); do
+    # shellcheck disable=SC2086 # --proxy-args is split into options on purpose
     mgtm_spawn "$gdir/proxy$i.log" "$gdir/proxy$i.pid" proxy -h "${phosts[$i]}" -p "$proxy_port" \
-      --members "$members" --internal-port "$internal_port" --secret "$secret"
+      --members "$members" --internal-port "$internal_port" --secret "$secret" $proxy_args
     mgtm_track "$gdir/proxy$i.pid"
     mgtm_wait_for_line "$gdir/proxy$i.log" "I'm running" "$gdir/proxy$i.pid" 60
     endpoints+=("${phosts[$i]}:$proxy_port")
   done
   read -r e0 c0 <<<"$(mgtm_group_log_counters "$members" "$secret" "$internal_port")"
+  read -r we0 rr0 ro0 q0 b0 <<<"$(mgtm_group_read_counters "$members" "$secret" "$internal_port")"
   measure "mgtm x$n via ${#phosts[@]} proxies" "$n" "${endpoints[@]}"
   read -r e1 c1 <<<"$(mgtm_group_log_counters "$members" "$secret" "$internal_port")"
+  read -r we1 rr1 ro1 q1 b1 <<<"$(mgtm_group_read_counters "$members" "$secret" "$internal_port")"
   mgtm_stop_tracked # proxies first: they print their grouping statistics at stop
   {
     echo
     echo "Leader at the start: $leader. Over the points the leader appended $((e1 - e0)) log entries carrying"
     echo "$((c1 - c0)) commands ($(awk -v e=$((e1 - e0)) -v c=$((c1 - c0)) 'BEGIN {printf "%.2f", e ? c / e : 0}') per entry, group commit)."
+    echo "Reads answered without the log: $((we1 - we0)) with their batch's entry, $((rr1 - rr0)) in $((ro1 - ro0)) check"
+    echo "rounds ($(awk -v r=$((ro1 - ro0)) -v n=$((rr1 - rr0)) 'BEGIN {printf "%.2f", r ? n / r : 0}') per round). The proxies' $((q1 - q0)) requests carried $((b1 - b0)) backend requests"
+    echo "($(awk -v q=$((q1 - q0)) -v b=$((b1 - b0)) 'BEGIN {printf "%.2f", q ? b / q : 0}') per request)."
     echo "Proxies at stop (warmup included):"
     for ((i = 0; i < ${#phosts[@]}; i++)); do
       echo "- ${phosts[$i]}: $(grep -o 'mgtm_proxy stopping: .*' "$gdir/proxy$i.log" || echo 'no statistics line')"

@@ -116,6 +116,17 @@ d=json.load(sys.stdin); l=[m for m in d if m.get("role")=="Leader"]
 print(l[0]["logEntries"], l[0]["logCommands"]) if l else print(0, 0)' 2>/dev/null || echo "0 0"
 }
 
+# mgtm_group_read_counters MEMBERS SECRET INTERNAL_PORT
+# Prints the leader's "readsWithEntries readsOnRounds checkRounds clientRequests backendRequests" (reads
+# answered without the log, with their batch's entry or in check rounds; the requests clients sent and
+# the backend requests they carried), or "0 0 0 0 0".
+mgtm_group_read_counters() {
+  mgtm_group_status "$1" "$2" "$3" | python3 -c 'import json,sys
+d=json.load(sys.stdin); l=[m for m in d if m.get("role")=="Leader"]
+k=["readsWithEntries","readsOnRounds","checkRounds","clientRequests","backendRequests"]
+print(*[l[0].get(x, 0) for x in k]) if l else print(0, 0, 0, 0, 0)' 2>/dev/null || echo "0 0 0 0 0"
+}
+
 # Runs BACKENDS backends split as evenly as possible over the endpoints (host:port, the first ones
 # take the remainder), one bench process per endpoint, all started together, for SECONDS. Sets
 # MGTM_BENCH_RESULT to "tps requests/s p50_ms p99_ms errors split": tps, requests and errors summed,

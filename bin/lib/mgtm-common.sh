@@ -25,7 +25,25 @@ mgtm_die() {
   exit 1
 }
 
+# Prints the calling script's header comment (its usage), without the '#' marks.
+mgtm_usage() {
+  sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+}
+
+# Maven as the scripts run it: batch mode, no download progress, and no colour codes (Maven 3.8 writes raw
+# escape sequences such as [0m even in batch mode, which end up in logs).
+MGTM_MVN_FLAGS=(-B -ntp -Dstyle.color=never)
+
+# Succeeds when the jar exists and no module's main sources or pom is newer.
+mgtm_jar_fresh() {
+  [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/target/*' \
+    -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]
+}
+
 # Builds the jar when it is missing or older than any source file (MGTM_NO_BUILD=1: use the jar as it is).
+# Several scripts started at once on one checkout (three bin/mgtm-start) take turns through a lock: only
+# the first builds, the others wait and then find the jar fresh. The build shows one line per module;
+# its whole output is in run/build.log.
 mgtm_ensure_jar() {
   if [ "${MGTM_NO_BUILD:-}" = 1 ] && [ -f "$MGTM_JAR" ]; then
     return 0
@@ -34,14 +52,34 @@ mgtm_ensure_jar() {
     [ -f "$MGTM_JAR" ] || mgtm_die "no $MGTM_JAR (an installed copy without sources: install the jar there)"
     return 0
   fi
-  # Newer than the jar: any module's main sources or any pom.
-  if [ -f "$MGTM_JAR" ] && [ -z "$(find "$MGTM_HOME/java" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/target/*' \
-      -newer "$MGTM_JAR" -print -quit 2>/dev/null)" ]; then
-    return 0
+  mgtm_jar_fresh && return 0
+  command -v mvn >/dev/null || mgtm_die "Maven (mvn) is needed to build $MGTM_JAR: apt-get install maven"
+  mkdir -p "$MGTM_HOME/run"
+  local lock=$MGTM_HOME/run/.build.lock log=$MGTM_HOME/run/build.log status
+  exec 9>"$lock"
+  if ! flock -n 9; then
+    echo "$(date +%T) waiting for another build of $MGTM_JAR to finish ..." >&2
+    flock 9
   fi
-  command -v mvn >/dev/null || mgtm_die "Maven (mvn) is needed to build $MGTM_JAR"
-  echo "building $MGTM_JAR ..." >&2
-  (cd "$MGTM_HOME/java" && mvn -q -B -DskipTests package) || mgtm_die "build failed"
+  if ! mgtm_jar_fresh; then
+    echo "$(date +%T) building $MGTM_JAR (first use or changed sources; about a minute; log: $log)" >&2
+    (cd "$MGTM_HOME/java" && mvn "${MGTM_MVN_FLAGS[@]}" -DskipTests package) >"$log" 2>&1 &
+    local build=$!
+    # One line per module as Maven reaches it ("[INFO] Building mgtm-core 0.1.0-SNAPSHOT   [2/12]").
+    tail -n +1 -f "$log" --pid=$build 2>/dev/null \
+      | sed -n -u -E 's/^\[INFO\] Building ([^ ]+) [^ ]+ +\[([0-9]+\/[0-9]+)\]$/   \2 \1/p' >&2
+    status=0
+    wait $build || status=$?
+    if [ "$status" != 0 ]; then
+      grep -E '^\[ERROR\]' "$log" | head -20 >&2
+      flock -u 9
+      exec 9>&-
+      mgtm_die "build failed (exit status $status); the whole output is in $log"
+    fi
+    echo "$(date +%T) built $MGTM_JAR" >&2
+  fi
+  flock -u 9
+  exec 9>&-
 }
 
 # Builds the jar if needed and switches this script to a private copy of it in directory $1, so a
@@ -107,8 +145,29 @@ mgtm_stop_pidfile() {
 }
 
 # Succeeds when something accepts TCP connections on host $1 port $2 (bash's /dev/tcp; 2 s at most).
+# It connects: see mgtm_port_listening for ports an original XC gtm_proxy may serve.
 mgtm_port_open() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
+}
+
+# Succeeds when a socket listens on IPv4 address $1 (or on any address) port $2, without connecting:
+# a connection that closes without a startup message leaves XC 0.9.2's gtm_proxy unable to serve
+# anyone (its worker waits for that connection forever). Reads the kernel's tables, where addresses
+# are little-endian hex words: /proc/net/tcp, and /proc/net/tcp6 for Java's IPv4-mapped sockets. For
+# a host name, or without /proc, it falls back to mgtm_port_open.
+mgtm_port_listening() {
+  local a b c d v4
+  if [[ ! $1 =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || [ ! -r /proc/net/tcp ]; then
+    mgtm_port_open "$1" "$2"
+    return
+  fi
+  IFS=. read -r a b c d <<<"$1"
+  printf -v v4 '%02X%02X%02X%02X' "$d" "$c" "$b" "$a"
+  awk -v port="$(printf ':%04X' "$2")" -v v4="$v4" '
+    BEGIN { want[v4 port]; want["00000000" port]; want["0000000000000000FFFF0000" v4 port]
+            want["00000000000000000000000000000000" port] }
+    FNR > 1 && ($2 in want) && $4 == "0A" { found = 1 }
+    END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
 # Prints the value of `key = value` in a config file (quotes and trailing comments removed), or $3.

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code mgtm check HISTORY} (bin/mgtm-check): checks a recorded history against the invariants of
- * design.md; {@code mgtm check --pcap FILE --port N[,N...]} checks captured XC GTM traffic instead
+ * docs/invariants.md; {@code mgtm check --pcap FILE --port N[,N...]} checks captured XC GTM traffic instead
  * (docs/checker.md, "Auditing captured traffic").
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -76,7 +76,9 @@ public final class CheckCommand implements Callable<Integer> {
             System.err.println("mgtm check: " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            System.err.println("mgtm check: cannot read " + history + ": " + e.getMessage());
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            System.err.println("mgtm check: cannot read " + history + ": " + why);
             return 2;
         }
         result.print(System.out, source);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Checks a history against invariants 1 to 8 of design.md, in two streaming passes over it (so a
+ * Checks a history against invariants 1 to 8 (docs/invariants.md), in two streaming passes over it (so a
  * history of ten million events needs memory for its transactions, not its events):
  * {@link FactsPass} learns per transaction and per process what the time sweep needs and checks
  * invariants 1, 5 and 7; {@link SweepPass} sweeps the events in time order for 2, 3, 4, 6 and 8.

@@ -1,7 +1,8 @@
 package org.mgtm.check;
 
 /**
- * The checker's own reading of GXID order and of grouped begins, written from the protocol notes (spec 5.4)
+ * The checker's own reading of GXID order and of grouped begins, written from docs/protocol-notes.md
+ * ("GXID order", "Grouped requests")
  * apart from core's {@code Gxids}: a checker that borrowed the arithmetic it verifies would agree with its
  * bugs. The build keeps it apart (this module may not depend on mgtm-core). It works on unsigned longs
  * where core works on int overflow, so the two are written differently and tested against the same cases.

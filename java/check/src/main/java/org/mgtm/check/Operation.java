@@ -17,7 +17,7 @@ public sealed interface Operation {
 
     /**
      * BEGIN_GETGXID: result {@code gxid} (0 until answered). {@code vacuum} marks a lazy-vacuum
-     * begin, which snapshots leave out entirely (spec 9.6), so the snapshot checks skip it.
+     * begin, which snapshots leave out entirely (protocol notes, "Vacuum transactions"), so the snapshot checks skip it.
      */
     record Begin(int gxid, boolean vacuum) implements Operation {
         public String name() {
@@ -114,7 +114,7 @@ public sealed interface Operation {
         }
     }
 
-    /** The status of a grouped entry that took effect (spec 6.8, 6.13). */
+    /** The status of a grouped entry that took effect (protocol notes, "Grouped requests"). */
     int OK = 0;
 
     private static List<Integer> entries(List<Integer> gxids) {
@@ -136,7 +136,7 @@ public sealed interface Operation {
     }
 
     /**
-     * The definition a sequence has from now on, after defaults were applied (spec 9.10): a
+     * The definition a sequence has from now on, after defaults were applied (protocol notes, "Sequences"): a
      * create, or anything that restarts or redefines it (setval, reset, alter, drop and create).
      */
     record SeqCreate(String key, long increment, long min, long max, long start, boolean cycle) implements Operation {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One thing the history shows went wrong.
  *
- * @param invariant the invariant of design.md (1 to 8)
+ * @param invariant the invariant of docs/invariants.md (1 to 8)
  * @param message   what is wrong, with the GXIDs, values and times involved
  * @param lines     the history lines of the events involved
  */

@@ -13,12 +13,12 @@ import org.mgtm.protocol.Snapshot;
  * below recent global xmin, so a value too high makes rows vanish under a reader that still runs.
  *
  * <p>In XC the first snapshot computed for a transaction sets its xmin on the GTM, and recent
- * global xmin is the least such xmin of the open transactions (spec 9.5). So a transaction
+ * global xmin is the least such xmin of the open transactions (protocol notes, "Snapshots"). So a transaction
  * <em>holds</em> from the answer of its first snapshot (the first snapshot request naming it; see
  * {@link FactsPass}) until it ends. A later snapshot S is checked against it only if S was asked
  * after that first answer arrived, no commit or rollback naming the transaction was sent at or
  * before S's answer, and its session is proven alive at S's answer (it sent a request at or after
- * that time which succeeded). Lazy-vacuum transactions never hold (spec 9.6).
+ * that time which succeeded). Lazy-vacuum transactions never hold (protocol notes, "Vacuum transactions").
  *
  * <p>Holders are kept ordered by their first xmin, so each snapshot looks at the lowest one that
  * qualifies: if that one is not passed, none is.

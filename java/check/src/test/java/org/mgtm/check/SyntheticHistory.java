@@ -9,7 +9,7 @@ import org.mgtm.protocol.Snapshot;
 /**
  * Writes a long, valid, bench-shaped history without a server: clients loop begin, k snapshots,
  * commit, interleaved at random; a model GTM applies each operation at its answer, computing
- * snapshots as spec 9.5 does (a transaction's first snapshot sets its xmin, and the least xmin of
+ * snapshots as XC does (protocol notes, "Snapshots") (a transaction's first snapshot sets its xmin, and the least xmin of
  * the running transactions is the recent global xmin). Now and then a connection is lost: the operation's outcome is
  * unknown, the model rolls back the session's transaction, and the client goes on as a new process.
  */
@@ -23,7 +23,7 @@ final class SyntheticHistory {
         int[] step = new int[clients];       // 0 begin, 1..k snapshots, k+1 commit
         boolean[] inFlight = new boolean[clients];
         int[] gxid = new int[clients];
-        // The xmin each client's transaction got from its first snapshot (spec 9.5), as a multiset.
+        // The xmin each client's transaction got from its first snapshot (protocol notes, "Snapshots"), as a multiset.
         boolean[] holds = new boolean[clients];
         int[] heldXmin = new int[clients];
         java.util.TreeMap<Integer, Integer> held = new java.util.TreeMap<>();

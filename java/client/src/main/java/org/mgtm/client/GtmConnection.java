@@ -60,8 +60,7 @@ public final class GtmConnection implements AutoCloseable {
         ChannelFuture connecting = bootstrap.connect(address);
         connecting.addListener(f -> {
             if (!f.isSuccess()) {
-                ready.completeExceptionally(new GtmException("cannot connect to " + address + ": "
-                        + f.cause().getMessage(), f.cause()));
+                ready.completeExceptionally(GtmException.connectFailed(address, f.cause()));
             } else {
                 connecting.channel().writeAndFlush(new WireMessage.Startup(options.coordinatorId(), options.proxyFraming()));
             }

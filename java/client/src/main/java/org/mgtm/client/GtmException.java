@@ -17,6 +17,19 @@ public class GtmException extends RuntimeException {
         this.severity = null;
     }
 
+    /**
+     * Connecting to {@code address} failed: one readable line ("cannot connect to 127.0.0.1:6666: connection
+     * refused"), without the transport's own prefixes and repeated address; the cause stays attached.
+     */
+    public static GtmException connectFailed(java.net.InetSocketAddress address, Throwable cause) {
+        String why = String.valueOf(cause.getMessage())
+                .replaceFirst("^[A-Za-z]+\\(\\.\\.\\) failed: ", "")   // Netty epoll: "finishConnect(..) failed: "
+                .replaceFirst(": /?[^ ]*$", "")                             // ": /127.0.0.1:6666" at the end
+                .toLowerCase(java.util.Locale.ROOT);
+        return new GtmException("cannot connect to " + address.getHostString() + ":" + address.getPort() + ": " + why,
+                cause);
+    }
+
     /** The connection failed: no answer came. */
     public static GtmException lost(String message) {
         return new GtmException(message, (Throwable) null);

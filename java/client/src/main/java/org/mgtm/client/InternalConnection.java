@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -67,6 +68,13 @@ public final class InternalConnection implements AutoCloseable {
     public static CompletableFuture<InternalConnection> connect(EventLoopGroup group, InetSocketAddress address,
                                                                 InternalFormat format, ClientMessage.Hello hello,
                                                                 int connectTimeoutMillis) {
+        return connect(group, address, format, hello, connectTimeoutMillis, null);
+    }
+
+    /** As above, over TLS when {@code tls} is not null (the HELLO leaves once the TLS handshake is done). */
+    public static CompletableFuture<InternalConnection> connect(EventLoopGroup group, InetSocketAddress address,
+                                                                InternalFormat format, ClientMessage.Hello hello,
+                                                                int connectTimeoutMillis, SslContext tls) {
         CompletableFuture<InternalConnection> connected = new CompletableFuture<>();
         InternalConnection[] holder = new InternalConnection[1];
         // A single event loop (a session layer pins its connections to its own loop) is typed by its group.
@@ -80,6 +88,10 @@ public final class InternalConnection implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         InternalConnection c = new InternalConnection(ch);
                         holder[0] = c;
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), address.getHostString(),
+                                    address.getPort()));
+                        }
                         ch.pipeline()
                                 .addLast("internal-encoder", new InternalRequestEncoder(format))
                                 .addLast("internal-decoder", new InternalReplyDecoder(format))
@@ -88,8 +100,7 @@ public final class InternalConnection implements AutoCloseable {
                 });
         b.connect(address).addListener(f -> {
             if (!f.isSuccess()) {
-                connected.completeExceptionally(GtmException.lost("cannot connect to " + address + ": "
-                        + f.cause().getMessage()));
+                connected.completeExceptionally(GtmException.connectFailed(address, f.cause()));
             } else {
                 holder[0].channel.writeAndFlush(hello);
                 connected.complete(holder[0]);

@@ -200,7 +200,8 @@ public final class LeaderClient implements AutoCloseable {
         ClientMessage.Hello hello = new ClientMessage.Hello(sessionId, groupKnowsSession,
                 settings.format().xc().hostOrder(), token, settings.clientName());
         InetSocketAddress to = target;
-        InternalConnection.connect(loop, target, settings.format(), hello, (int) settings.connectTimeoutMillis())
+        InternalConnection.connect(loop, target, settings.format(), hello, (int) settings.connectTimeoutMillis(),
+                        settings.tls())
                 .whenComplete((c, failure) -> onLoop(() -> connected(to, c, failure)));
     }
 

@@ -1,5 +1,6 @@
 package org.mgtm.client;
 
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -20,11 +21,21 @@ import org.mgtm.protocol.internal.InternalFormat;
  * @param pingIntervalMillis PING period on an established connection
  * @param silenceTimeoutMillis a connection that brought nothing (not even a PONG) this long is dropped:
  *                          a hung or cut-off leader keeps its TCP connection open
+ * @param tls               TLS client context for the internal port, or null: plaintext
  */
 public record LeaderClientSettings(List<InetSocketAddress> members, String secret, String clientName,
                                    InternalFormat format, long requestDeadlineMillis, long connectTimeoutMillis,
                                    long handshakeTimeoutMillis, long minBackoffMillis, long maxBackoffMillis,
-                                   long pingIntervalMillis, long silenceTimeoutMillis) {
+                                   long pingIntervalMillis, long silenceTimeoutMillis, SslContext tls) {
+    /** Without TLS. */
+    public LeaderClientSettings(List<InetSocketAddress> members, String secret, String clientName,
+                                InternalFormat format, long requestDeadlineMillis, long connectTimeoutMillis,
+                                long handshakeTimeoutMillis, long minBackoffMillis, long maxBackoffMillis,
+                                long pingIntervalMillis, long silenceTimeoutMillis) {
+        this(members, secret, clientName, format, requestDeadlineMillis, connectTimeoutMillis, handshakeTimeoutMillis,
+                minBackoffMillis, maxBackoffMillis, pingIntervalMillis, silenceTimeoutMillis, null);
+    }
+
     public LeaderClientSettings {
         members = List.copyOf(members);
         Objects.requireNonNull(secret, "secret");
@@ -53,12 +64,19 @@ public record LeaderClientSettings(List<InetSocketAddress> members, String secre
     public LeaderClientSettings withRequestDeadlineMillis(long millis) {
         return new LeaderClientSettings(members, secret, clientName, format, millis, connectTimeoutMillis,
                 handshakeTimeoutMillis, minBackoffMillis, maxBackoffMillis, pingIntervalMillis,
-                silenceTimeoutMillis);
+                silenceTimeoutMillis, tls);
     }
 
     public LeaderClientSettings withClientName(String name) {
         return new LeaderClientSettings(members, secret, name, format, requestDeadlineMillis, connectTimeoutMillis,
                 handshakeTimeoutMillis, minBackoffMillis, maxBackoffMillis, pingIntervalMillis,
-                silenceTimeoutMillis);
+                silenceTimeoutMillis, tls);
+    }
+
+    /** TLS on the internal port (null: plaintext). */
+    public LeaderClientSettings withTls(SslContext context) {
+        return new LeaderClientSettings(members, secret, clientName, format, requestDeadlineMillis,
+                connectTimeoutMillis, handshakeTimeoutMillis, minBackoffMillis, maxBackoffMillis, pingIntervalMillis,
+                silenceTimeoutMillis, context);
     }
 }

@@ -49,6 +49,14 @@ public sealed interface Command {
     }
 
     /**
+     * A new leader's first entry of its term. It changes nothing; once it is committed and applied on
+     * the leader, that leader's state holds every entry committed before its term, so it may answer
+     * reads from its state (docs/decisions/0008). The term is carried for whoever reads the log.
+     */
+    record NewTerm(long term) implements Command {
+    }
+
+    /**
      * The service (re)starts: no client session survives it, so every open transaction that is not
      * prepared ends; {@code nextGxidAtLeast} raises the GXID counter (never lowers it).
      */

@@ -67,8 +67,29 @@ public final class GlobalStateMachine implements ReplicatedMachine {
             return Response.Error.error("mgtm: " + request.getClass().getSimpleName()
                     + " goes to a sub-cluster group, not to the G-GTM");
         }
+        return notHere(request);
+    }
+
+    private static Response notHere(Request request) {
         return Response.Error.error("mgtm: this is the G-GTM: it grants GXID ranges to sub-cluster groups; XC "
                 + "requests (" + request.type() + ") go to a sub-cluster's group");
+    }
+
+    /**
+     * The G-GTM holds no transactions: a pure read (an XC request) gets the error {@link #apply} would give,
+     * and changes nothing.
+     */
+    @Override
+    public Response read(Request request) {
+        if (!GtmStateMachine.isPureRead(request)) {
+            throw new IllegalArgumentException(request.type() + " is not a pure read");
+        }
+        return notHere(request);
+    }
+
+    @Override
+    public boolean knowsSession(long session) {
+        return sessions.contains(session);
     }
 
     // ---- accessors ----

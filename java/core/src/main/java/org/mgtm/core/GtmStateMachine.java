@@ -16,12 +16,22 @@ import org.mgtm.protocol.subcluster.SubclusterRequest;
  * <ul>
  *   <li><b>Commands.</b> A {@link Command} is one state-changing input: a client request
  *       ({@link Command.Client}, one XC protocol message with the session, proxy backend slot and
- *       request number it came with), the end of a client session ({@link Command.EndSession}), or
- *       a service restart ({@link Command.Restart}), or a raise of the GXID counter
- *       ({@link Command.RaiseNextGxid}). {@link #apply(Command)} applies one command and
- *       returns its reply. Every command goes through the replicated log and is applied, in log
- *       order, on every replica, including requests that only read (a snapshot sets the
- *       requester's xmin).</li>
+ *       request number it came with), the end of a client session ({@link Command.EndSession}), a
+ *       service restart ({@link Command.Restart}), a raise of the GXID counter
+ *       ({@link Command.RaiseNextGxid}), a new leader's first entry ({@link Command.NewTerm},
+ *       which changes nothing), or, in sub-cluster mode, a range the G-GTM granted
+ *       ({@link Command.RangeGranted}) or the group's identity ({@link Command.ClaimSubcluster}). {@link #apply(Command)} applies one command and returns its reply.
+ *       Every command that goes through the replicated log is applied, in log order, on every
+ *       replica.</li>
+ *   <li><b>Reads.</b> A snapshot is a pure read: a transaction's xmin is fixed at its begin
+ *       (invariant 5 of {@link TransactionManager}), not at its first snapshot as in XC, so
+ *       SNAPSHOT_GET, SNAPSHOT_GET_MULTI, TXN_GET_STATUS, TXN_GET_ALL_PREPARED,
+ *       SEQUENCE_GET_CURRENT and SEQUENCE_GET_LAST change nothing ({@link #isPureRead}).
+ *       {@link #read(Request)} answers one of them from the state and cannot change it: a leader
+ *       that has confirmed its leadership answers them without appending to the log. Applied
+ *       through the log instead, such a request answers the same; with a request number it is also
+ *       recorded for deduplication, like any request. SNAPSHOT_GXID_GET and TXN_GET_GXID are not
+ *       reads: they may hand out a GXID.</li>
  *   <li><b>Determinism.</b> The reply and the new state depend only on the state before and the
  *       command. There is no I/O, clock, randomness, thread or logging in this package, and no
  *       iteration over hash order: replicas that apply the same commands from the same state give
@@ -45,7 +55,9 @@ import org.mgtm.protocol.subcluster.SubclusterRequest;
  * <h2>Invariants</h2>
  * (1) No GXID is handed out twice: the counter only moves forward and never hands out the GXID of
  * an open transaction; (2) every open GXID precedes the counter; (3) the latest completed GXID only
- * moves forward; (4) a prepared transaction ends only by COMMIT/ROLLBACK naming it. They are kept,
+ * moves forward; (4) a prepared transaction ends only by COMMIT/ROLLBACK naming it; (5) the xmin a
+ * transaction records at its begin never follows the xmin of a snapshot it gets later, so
+ * recent_global_xmin never passes the xmin XC would set at its first snapshot. They are kept,
  * and written down next to the code, in {@link TransactionManager}; storage invariants in
  * {@link TransactionTable}, {@link SequenceTable} and {@link SessionTable}.
  */
@@ -82,6 +94,7 @@ public final class GtmStateMachine implements ReplicatedMachine {
     }
 
     /** Applies one command and returns its reply; never throws for bad input. */
+    @Override
     public Response apply(Command command) {
         if (command instanceof Command.Client c) {
             return applyClient(c);
@@ -89,6 +102,9 @@ public final class GtmStateMachine implements ReplicatedMachine {
         if (command instanceof Command.EndSession e) {
             transactions.endOwned(e.session(), TransactionManager.ALL_BACKENDS);
             sessions.drop(e.session());
+            return Response.None.INSTANCE;
+        }
+        if (command instanceof Command.NewTerm) {
             return Response.None.INSTANCE;
         }
         if (command instanceof Command.RaiseNextGxid r) {
@@ -121,25 +137,61 @@ public final class GtmStateMachine implements ReplicatedMachine {
         return sessions.applyOnce(c, limits.maxRepliesPerSession(), this::execute);
     }
 
+    /**
+     * Whether the request only reads the state (see the class comment): such a request may be answered
+     * by {@link #read(Request)}, without the log.
+     */
+    public static boolean isPureRead(Request request) {
+        return switch (request.type()) {
+            case SNAPSHOT_GET, SNAPSHOT_GET_MULTI, TXN_GET_STATUS, TXN_GET_ALL_PREPARED, SEQUENCE_GET_CURRENT,
+                 SEQUENCE_GET_LAST -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Answers a request for which {@link #isPureRead} holds, from the state as it is; changes nothing
+     * (no session, no deduplication entry, no transaction field). Any other request is a programming
+     * error (IllegalArgumentException).
+     */
+    @Override
+    public Response read(Request request) {
+        switch (request.type()) {
+            case SNAPSHOT_GET:
+                return transactions.snapshot(((Request.SnapshotGet) request).txn());
+            case SNAPSHOT_GET_MULTI:
+                return transactions.snapshotMulti(((Request.SnapshotGetMulti) request).txns());
+            case TXN_GET_STATUS:
+                return transactions.status(((Request.TxnGetStatus) request).txn());
+            case TXN_GET_ALL_PREPARED:
+                return new Response.AllPrepared(transactions.preparedGxids());
+            case SEQUENCE_GET_CURRENT:
+                return sequences.getCurrent(((Request.SequenceGetCurrent) request).key());
+            case SEQUENCE_GET_LAST:
+                return sequences.getLast(((Request.SequenceGetLast) request).key());
+            default:
+                throw new IllegalArgumentException(request.type() + " is not a pure read");
+        }
+    }
+
     private Response execute(long session, int backendId, Request request) {
         if (request instanceof SubclusterRequest s) {
             return executeSubcluster(session, backendId, s);
+        }
+        if (isPureRead(request)) {
+            return read(request);
         }
         switch (request.type()) {
             case TXN_BEGIN_GETGXID: {
                 Request.TxnBeginGetGxid r = (Request.TxnBeginGetGxid) request;
                 return transactions.beginGxid(session, backendId, r.isolation(), r.readOnly(), false);
             }
-            case SNAPSHOT_GET:
-                return transactions.snapshot(((Request.SnapshotGet) request).txn());
             case TXN_COMMIT:
                 return transactions.end(((Request.TxnCommit) request).txn(), true);
             case TXN_ROLLBACK:
                 return transactions.end(((Request.TxnRollback) request).txn(), false);
             case TXN_BEGIN_GETGXID_MULTI:
                 return transactions.beginMulti(session, ((Request.TxnBeginGetGxidMulti) request).entries());
-            case SNAPSHOT_GET_MULTI:
-                return transactions.snapshotMulti(((Request.SnapshotGetMulti) request).txns());
             case TXN_COMMIT_MULTI:
                 return transactions.endMulti(((Request.TxnCommitMulti) request).txns(), true);
             case TXN_ROLLBACK_MULTI:
@@ -160,10 +212,6 @@ public final class GtmStateMachine implements ReplicatedMachine {
                 return transactions.getGxid(((Request.TxnGetGxid) request).handle());
             case SNAPSHOT_GXID_GET:
                 return transactions.snapshotGxid(((Request.SnapshotGxidGet) request).txn());
-            case TXN_GET_STATUS:
-                return transactions.status(((Request.TxnGetStatus) request).txn());
-            case TXN_GET_ALL_PREPARED:
-                return new Response.AllPrepared(transactions.preparedGxids());
             case BACKEND_DISCONNECT:
                 transactions.endOwned(session, backendId);
                 return Response.None.INSTANCE;
@@ -175,10 +223,6 @@ public final class GtmStateMachine implements ReplicatedMachine {
                 return sequences.alter((Request.SequenceAlter) request);
             case SEQUENCE_GET_NEXT:
                 return sequences.getNext(((Request.SequenceGetNext) request).key());
-            case SEQUENCE_GET_CURRENT:
-                return sequences.getCurrent(((Request.SequenceGetCurrent) request).key());
-            case SEQUENCE_GET_LAST:
-                return sequences.getLast(((Request.SequenceGetLast) request).key());
             case SEQUENCE_SET_VAL:
                 return sequences.setVal((Request.SequenceSetVal) request);
             case SEQUENCE_RESET:
@@ -272,6 +316,15 @@ public final class GtmStateMachine implements ReplicatedMachine {
         java.util.TreeSet<Long> all = transactions.owningSessions();
         all.addAll(sessions.ids());
         return all.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * Whether {@link #knownSessions()} holds this session; O(1) once a numbered request of it has
+     * applied (it then has deduplication state). Changes nothing.
+     */
+    @Override
+    public boolean knowsSession(long session) {
+        return sessions.contains(session) || transactions.owningSessions().contains(session);
     }
 
     // ---- snapshots ----

@@ -2,7 +2,7 @@ package org.mgtm.core;
 
 /**
  * Arithmetic on 32-bit global transaction ids (GXIDs), which are unsigned and wrap around
- * (protocol spec 5.4). GXIDs are held in Java ints; print them with {@link #toString(int)}.
+ * (docs/protocol-notes.md, "GXID order"). GXIDs are held in Java ints; print them with {@link #toString(int)}.
  *
  * <ul>
  *   <li>0 (Invalid), 1 (Bootstrap) and 2 (Frozen) are special; {@link #FIRST_NORMAL} is 3.</li>

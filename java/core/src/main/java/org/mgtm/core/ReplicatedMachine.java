@@ -2,6 +2,7 @@ package org.mgtm.core;
 
 import java.io.DataOutput;
 import java.io.IOException;
+import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 
 /**
@@ -11,6 +12,15 @@ import org.mgtm.protocol.Response;
 public interface ReplicatedMachine {
     /** Applies one command and returns its reply; never throws for bad input. */
     Response apply(Command command);
+
+    /**
+     * Answers a pure read ({@link GtmStateMachine#isPureRead}) from the state as it is, without the log;
+     * changes nothing. The answer equals what {@link #apply} would answer for it.
+     */
+    Response read(Request request);
+
+    /** Whether the state knows the session ({@link #knownSessions()} holds it); changes nothing. */
+    boolean knowsSession(long session);
 
     /** Writes the whole state tagged with {@code appliedIndex}. */
     void writeSnapshot(DataOutput out, long appliedIndex) throws IOException;

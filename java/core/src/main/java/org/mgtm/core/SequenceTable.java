@@ -9,7 +9,7 @@ import org.mgtm.protocol.ResultType;
 import org.mgtm.protocol.SequenceKey;
 
 /**
- * The global sequences (spec 9.10), with the XC bugs fixed: unknown keys are errors (not value 22),
+ * The global sequences (docs/protocol-notes.md, "Sequences"), with the XC bugs fixed: unknown keys are errors (not value 22),
  * SET_VAL and GET_CURRENT follow PostgreSQL, a failed INIT/ALTER/RENAME changes nothing, a RENAME
  * onto an existing key leaves the source usable, and bounds arithmetic cannot overflow.
  *
@@ -17,7 +17,7 @@ import org.mgtm.protocol.SequenceKey;
  * error answer always means "nothing happened". {@link #changes()} counts successful mutations.
  */
 final class SequenceTable {
-    // Defaults of INIT when a field carries Request.UNSET_SEQUENCE_VALUE (spec 5.3).
+    // Defaults of INIT when a field carries Request.UNSET_SEQUENCE_VALUE (protocol notes, "Constants").
     static final long ASC_DEFAULT_MIN = 1;
     static final long ASC_DEFAULT_MAX = 0x7FFF_FFFF_FFFF_FFFEL;
     static final long DESC_DEFAULT_MIN = -0x7FFF_FFFF_FFFF_FFFEL;

@@ -180,6 +180,11 @@ final class SessionTable {
         return sessions.size();
     }
 
+    /** Whether the session has dedup state; unlike {@link #get} it touches nothing. */
+    boolean contains(long id) {
+        return sessions.containsKey(id);
+    }
+
     /** The session's dedup state, or null if it has none. */
     Session get(long id) {
         if (last != null && last.id == id) {

@@ -18,7 +18,7 @@ import org.mgtm.protocol.SequenceKey;
  *
  * <pre>
  * int    magic 0x4D47544D ("MGTM")
- * int    format version (2; 1 is still read)
+ * int    format version (3; versions 1 and 2 are read too, see below)
  * int    body length in bytes
  * body:
  *   long appliedIndex
@@ -32,18 +32,34 @@ import org.mgtm.protocol.SequenceKey;
  *        long id, long floor, int reply count, then ascending: long request number, tagged reply
  *        (see {@link ResponseCodec})
  *   long sequenceChanges, long preparedChanges
- *   (version 2) bool sub-cluster mode, and if so ({@link SubclusterSnapshot}): name, claim, next request id,
+ *   (version 3) bool sub-cluster mode, and if so ({@link SubclusterSnapshot}): name, claim, next request id,
  *        demand, last leased, skipped, the leased ranges, the prepared cross transactions
  * int    CRC32C of every byte above (magic included)
  * </pre>
  *
  * Nothing depends on hash order, so equal states give equal bytes.
+ *
+ * <p>Version 2 has the layout of version 1; what changed is the meaning of a transaction's xmin. In
+ * version 1 it was set by the transaction's first snapshot, so a transaction that had taken none
+ * held nothing back; from version 2 every transaction that is not lazy vacuum records it at its
+ * begin, and a snapshot writes nothing. A version-1 state is read by giving each such transaction
+ * without an xmin the xmin of the snapshot the restored state gives: by the argument of
+ * {@link TransactionManager#beginXmin()} applied at the moment of the restore, its first snapshot
+ * can have no lower xmin, so recent_global_xmin stays at or below XC's (invariant 8). A state of
+ * version 2 or later with such a transaction is refused as corrupt.
+ *
+ * <p>Version 3 adds the sub-cluster section at the end of the body; xmins as in version 2. Versions 1
+ * and 2 have no such section and are read as a plain group's state. (The sub-cluster branch wrote its
+ * section under a version 2 of its own before it was merged; such a snapshot is refused, by its
+ * unexpected bytes at the end of the body.)
  */
 final class StateSnapshotCodec {
     static final int MAGIC = 0x4D47544D;
-    static final int VERSION = 2;
-    /** Version 1 (no sub-cluster section) is still read: it is the state of a plain group. */
-    static final int OLDEST_READABLE = 1;
+    static final int VERSION = 3;
+    /** The first format: xmin set by the first snapshot, no sub-cluster section. */
+    static final int VERSION_XMIN_AT_FIRST_SNAPSHOT = 1;
+    /** xmin set at begin, no sub-cluster section (the state of a plain group). */
+    static final int VERSION_XMIN_AT_BEGIN = 2;
     /** Bodies are read in chunks of this size, so a corrupt length cannot allocate much before EOF. */
     private static final int CHUNK = 64 * 1024;
     // Smallest encoded size of a sequence, a session and a cached reply (bounds corrupt counts).
@@ -137,9 +153,9 @@ final class StateSnapshotCodec {
                 throw new IOException(String.format("not an mgtm state snapshot (magic 0x%08X)", magic));
             }
             version = in.readInt();
-            if (version < OLDEST_READABLE || version > VERSION) {
+            if (version < VERSION_XMIN_AT_FIRST_SNAPSHOT || version > VERSION) {
                 throw new IOException("unsupported state snapshot version " + version + " (this build reads "
-                        + OLDEST_READABLE + " to " + VERSION + ")");
+                        + VERSION_XMIN_AT_FIRST_SNAPSHOT + " to " + VERSION + ")");
             }
             int length = in.readInt();
             if (length < 0) {
@@ -233,6 +249,10 @@ final class StateSnapshotCodec {
             m.transactions.txns.restore(handle, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
         }
         m.transactions.txns.restoreLastHandle(lastHandle);
+        int withoutXmin = m.transactions.giveMissingXmins();
+        if (withoutXmin > 0 && version != VERSION_XMIN_AT_FIRST_SNAPSHOT) {
+            throw new IOException(withoutXmin + " open transaction(s) without xmin");
+        }
         int seqCount = ResponseCodec.readCount(in, SEQUENCE_MIN_BYTES);
         SequenceKey previous = null;
         for (int i = 0; i < seqCount; i++) {
@@ -262,7 +282,7 @@ final class StateSnapshotCodec {
         }
         m.sequences.restoreChanges(in.readLong());
         m.transactions.preparedChanges = in.readLong();
-        if (version >= 2) {
+        if (version > VERSION_XMIN_AT_BEGIN) {
             m.transactions.subcluster = SubclusterSnapshot.read(in, m.transactions);
         }
         return new GtmStateMachine.Restored(m, appliedIndex);

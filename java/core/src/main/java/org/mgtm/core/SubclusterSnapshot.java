@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The sub-cluster section of a state snapshot (format version 2, see {@link StateSnapshotCodec}). */
+/** The sub-cluster section of a state snapshot (format version 3, see {@link StateSnapshotCodec}). */
 final class SubclusterSnapshot {
     private SubclusterSnapshot() {
     }

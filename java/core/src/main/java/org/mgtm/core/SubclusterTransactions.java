@@ -105,7 +105,10 @@ final class SubclusterTransactions {
         if (tm.txns.freeSlots() == 0) {
             return Response.Error.error("Max transaction limit reached");
         }
-        tm.txns.begin(g, session, backendId, r.isolation(), r.readOnly(), false);
+        // Its xmin is fixed now, like a begin's (invariant 5 of TransactionManager): g follows or equals the
+        // horizon, which is at least the xmax of every snapshot so far, and every GXID that becomes active
+        // later follows or equals the horizon then; so no later snapshot has an xmin below this one.
+        tm.txns.begin(g, session, backendId, r.isolation(), r.readOnly(), false, tm.beginXmin());
         return new SubclusterResponse.Registered(g);
     }
 

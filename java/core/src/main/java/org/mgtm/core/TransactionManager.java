@@ -12,13 +12,15 @@ import org.mgtm.protocol.TxnRef;
  * The GXID counters and every transaction operation of {@link GtmStateMachine}: begin (plain,
  * autovacuum, grouped, handle only), commit/rollback, prepare, GXID assignment, snapshots, status
  * queries and the ends of sessions, proxy backends and the service. Storage is in
- * {@link TransactionTable}; this class holds the rules (spec 9.1 to 9.9 and the XC fixes).
+ * {@link TransactionTable}; this class holds the rules (docs/protocol-notes.md, "GXID allocation" to "Two-phase commit", and the XC defects fixed).
  *
  * <p>Invariants kept here: (1) {@code nextGxid} is normal, moves only forward, and never names an
  * open transaction when handed out, so no GXID is handed out twice; (2) every open GXID precedes
  * {@code nextGxid}; (3) {@code latestCompleted} only moves forward, so every GXID below
  * {@code advance(latestCompleted)} that is not open has completed; (4) a prepared transaction ends
- * only by COMMIT/ROLLBACK naming it.
+ * only by COMMIT/ROLLBACK naming it; (5) the xmin recorded for an open transaction never follows
+ * the xmin of any snapshot it could be given, so recent_global_xmin never passes the xmin XC would
+ * have recorded at its first snapshot (design invariant 8); see {@link #beginXmin()}.
  */
 final class TransactionManager {
     /** Backend id that selects every backend of a session (BACKEND_DISCONNECT without a slot). */
@@ -38,7 +40,6 @@ final class TransactionManager {
      * {@code nextGxid} mirrors the cursor of those leases ({@link SubclusterTransactions}).
      */
     Subcluster subcluster;
-    private final int[] oneRequester = new int[1];
 
     /** Starts like XC without -x or control file: next GXID 3, latest completed 0xFFFFFFFF. */
     TransactionManager(CoreLimits limits) {
@@ -51,7 +52,29 @@ final class TransactionManager {
         if (txns.freeSlots() == 0) {
             return MAX_TXNS;
         }
-        return new Response.BeginHandle(txns.begin(Gxids.INVALID, session, backendId, isolation, readOnly, false));
+        return new Response.BeginHandle(
+                txns.begin(Gxids.INVALID, session, backendId, isolation, readOnly, false, beginXmin()));
+    }
+
+    /**
+     * The xmin a beginning transaction records: the xmin of the snapshot the GTM would give at this
+     * moment (XC records it at the transaction's first snapshot instead, which makes a snapshot a
+     * write; here a snapshot changes nothing and can be answered without the log).
+     *
+     * <p>Invariant 5: every snapshot given to the transaction later has an xmin that follows or
+     * equals this one. A later snapshot's xmin is the least of its xmax and the GXIDs it lists.
+     * xmax only moves forward (invariant 3), so it stays at or above today's xmax, which is at or
+     * above today's xmin. A GXID listed later belongs to a transaction that was open now (listed now,
+     * so at or above today's xmin, or at or above today's xmax) or that got its GXID later (above
+     * every GXID handed out so far, invariant 2; in sub-cluster mode, at or above the horizon
+     * {@code advance(latestCompleted)} of that moment, which is at or above today's xmax, see
+     * {@link SubclusterTransactions}). So the recorded xmin never follows the one XC would
+     * record, and recent_global_xmin, the least recorded xmin of the open transactions (and the
+     * snapshot's xmin), never follows XC's. The value is part of the replicated state (begins go
+     * through the log), so every replica, and any later leader, holds it back the same way.
+     */
+    int beginXmin() {
+        return txns.snapshot(Gxids.advance(latestCompleted)).xmin();
     }
 
     /**
@@ -109,8 +132,10 @@ final class TransactionManager {
         if (inUse != null) {
             return inUse;
         }
+        // A lazy-vacuum transaction holds nothing back (spec 9.6): it records no xmin.
+        int xmin = vacuum ? Gxids.INVALID : beginXmin();
         int gxid = allocateGxid();
-        txns.begin(gxid, session, backendId, isolation, readOnly, vacuum);
+        txns.begin(gxid, session, backendId, isolation, readOnly, vacuum, xmin);
         return new Response.BeginGxid(
                 vacuum ? ResultType.TXN_BEGIN_GETGXID_AUTOVACUUM : ResultType.TXN_BEGIN_GETGXID, gxid);
     }
@@ -132,8 +157,9 @@ final class TransactionManager {
             return inUse;
         }
         int first = nextGxid;
+        int xmin = beginXmin();
         for (Request.BeginEntry e : entries) {
-            txns.begin(allocateGxid(), session, e.conid(), e.isolation(), e.readOnly(), false);
+            txns.begin(allocateGxid(), session, e.conid(), e.isolation(), e.readOnly(), false, xmin);
         }
         return new Response.BeginGxidMulti(entries.size(), first);
     }
@@ -172,7 +198,7 @@ final class TransactionManager {
         return new Response.EndedMulti(commit ? ResultType.TXN_COMMIT_MULTI : ResultType.TXN_ROLLBACK_MULTI, statuses);
     }
 
-    /** Removes an open transaction (commit and rollback alike) and moves latestCompleted (spec 9.4). */
+    /** Removes an open transaction (commit and rollback alike) and moves latestCompleted (protocol notes, "Ending transactions"). */
     private void finish(int slot) {
         if (txns.isPrepared(slot)) {
             preparedChanges++;
@@ -234,6 +260,23 @@ final class TransactionManager {
         }
     }
 
+    /**
+     * Gives every open transaction that is not lazy vacuum and has no xmin the xmin a begin would
+     * record now (a state written before xmins were recorded at begin, see {@link StateSnapshotCodec});
+     * returns how many it found.
+     */
+    int giveMissingXmins() {
+        int found = 0;
+        int xmin = beginXmin();
+        for (int s = txns.head(); s != TransactionTable.NONE; s = txns.next(s)) {
+            if (!txns.vacuum(s) && txns.xmin(s) == Gxids.INVALID) {
+                txns.restoreXmin(s, xmin);
+                found++;
+            }
+        }
+        return found;
+    }
+
     /** Sessions that own a transaction which is not prepared, ascending. */
     java.util.TreeSet<Long> owningSessions() {
         java.util.TreeSet<Long> owners = new java.util.TreeSet<>();
@@ -293,8 +336,9 @@ final class TransactionManager {
         return err != null ? err : new Response.HandleGxid(handle, txns.gxid(slot));
     }
 
-    private Snapshot computeSnapshot(int[] requesters, int n) {
-        return txns.snapshot(Gxids.advance(latestCompleted), requesters, n);
+    /** The current snapshot. It changes nothing: the requester's xmin was fixed at its begin (invariant 5). */
+    private Snapshot currentSnapshot() {
+        return txns.snapshot(Gxids.advance(latestCompleted));
     }
 
     Response snapshot(TxnRef ref) {
@@ -302,28 +346,22 @@ final class TransactionManager {
         if (slot == TransactionTable.NONE) {
             return NO_SNAPSHOT;
         }
-        oneRequester[0] = slot;
-        return new Response.SnapshotResult(txns.gxid(slot), Response.STATUS_OK, computeSnapshot(oneRequester, 1));
+        return new Response.SnapshotResult(txns.gxid(slot), Response.STATUS_OK, currentSnapshot());
     }
 
     /** One snapshot shared by every entry found; unknown entries get status -1; none found: error. */
     Response snapshotMulti(List<TxnRef> refs) {
-        int[] found = new int[refs.size()];
-        int n = 0;
+        boolean found = false;
         List<Integer> statuses = new ArrayList<>(refs.size());
         for (TxnRef ref : refs) {
-            int slot = txns.resolve(ref);
-            if (slot == TransactionTable.NONE) {
-                statuses.add(Response.STATUS_ERROR);
-            } else {
-                found[n++] = slot;
-                statuses.add(Response.STATUS_OK);
-            }
+            boolean known = txns.resolve(ref) != TransactionTable.NONE;
+            found |= known;
+            statuses.add(known ? Response.STATUS_OK : Response.STATUS_ERROR);
         }
-        if (n == 0) {
+        if (!found) {
             return NO_SNAPSHOT;
         }
-        return new Response.SnapshotMultiResult(statuses, computeSnapshot(found, n));
+        return new Response.SnapshotMultiResult(statuses, currentSnapshot());
     }
 
     Response snapshotGxid(TxnRef ref) {
@@ -335,9 +373,7 @@ final class TransactionManager {
         if (err != null) {
             return err;
         }
-        oneRequester[0] = slot;
-        return new Response.SnapshotGxidResult(slot, txns.gxid(slot), Response.STATUS_OK,
-                computeSnapshot(oneRequester, 1));
+        return new Response.SnapshotGxidResult(slot, txns.gxid(slot), Response.STATUS_OK, currentSnapshot());
     }
 
     /** State code of an open transaction; for an unknown one -1 and the GXID asked (0 for a handle). */

@@ -17,6 +17,8 @@ import org.mgtm.protocol.TxnRef;
  *   <li>Every open transaction with a GXID (never 0) is in {@code byGxid} under that GXID, and no
  *       other key is; two open transactions never share a GXID.</li>
  *   <li>A free slot holds zeros (GXID Invalid, xmin Invalid, no nodes).</li>
+ *   <li>An open transaction that is not lazy vacuum has a normal xmin (recorded at its begin, see
+ *       {@link TransactionManager}); a lazy-vacuum one has xmin Invalid: it holds nothing back.</li>
  * </ul>
  */
 final class TransactionTable {
@@ -90,9 +92,10 @@ final class TransactionTable {
 
     /**
      * Opens a transaction in the first free slot after the last handed-out one and returns the slot
-     * (its handle). The caller has checked {@link #freeSlots()}; {@code gxid} may be Invalid.
+     * (its handle). The caller has checked {@link #freeSlots()}; {@code gxid} may be Invalid;
+     * {@code xmin} is what the transaction holds recent_global_xmin at (Invalid: nothing).
      */
-    int begin(int gxid, long owner, int backend, int isolation, boolean readOnly, boolean vacuum) {
+    int begin(int gxid, long owner, int backend, int isolation, boolean readOnly, boolean vacuum, int xmin) {
         int from = lastHandle + 1 == capacity ? 0 : lastHandle + 1;
         int slot = firstFree(from, capacity);
         if (slot == NONE) {
@@ -102,7 +105,7 @@ final class TransactionTable {
             throw new IllegalStateException("no free transaction slot");
         }
         lastHandle = slot;
-        open(slot, gxid, TxnState.RUNNING, owner, backend, isolation, readOnly, vacuum, Gxids.INVALID, null);
+        open(slot, gxid, TxnState.RUNNING, owner, backend, isolation, readOnly, vacuum, xmin, null);
         return slot;
     }
 
@@ -273,36 +276,29 @@ final class TransactionTable {
     }
 
     /**
-     * A snapshot exactly as spec 9.5 computes it, and sets the xmin of each requester that has none
-     * (so only a transaction's first snapshot sets it).
+     * A snapshot exactly as XC computes it (protocol notes, "Snapshots"). It changes nothing: a transaction's xmin is fixed
+     * at its begin ({@link TransactionManager}), not by its first snapshot as in XC.
      *
      * <p>The last snapshot computed is reused while it is still what the scan would give. It stays
      * valid until a transaction ends ({@link #end}) or xmax moves (checked here), because nothing
      * else changes its inputs: a GXID handed out later follows-or-equals xmax (it is never listed,
-     * and {@link #open}/{@link #assignGxid} drop the cache if one ever did not), and a requester's
-     * xmin is set to the snapshot's xmin, which never precedes recent_global_xmin.
+     * and {@link #open}/{@link #assignGxid} drop the cache if one ever did not), and a beginning
+     * transaction records the snapshot's own xmin as its xmin, which never precedes
+     * recent_global_xmin. The cache is derived from the state alone (it is in no snapshot, digest
+     * or reply of its own), so filling it on a read changes no state.
      *
-     * @param xmax        latestCompleted advanced by one
-     * @param requesters  slots of the requesting transactions that were found
-     * @param nRequesters how many entries of {@code requesters} are used
+     * @param xmax latestCompleted advanced by one
      */
-    Snapshot snapshot(int xmax, int[] requesters, int nRequesters) {
+    Snapshot snapshot(int xmax) {
         Snapshot snap = lastSnapshot;
         if (snap == null || snap.xmax() != xmax) {
             snap = scan(xmax);
             lastSnapshot = snap;
         }
-        int snapXmin = snap.xmin();
-        for (int i = 0; i < nRequesters; i++) {
-            int r = requesters[i];
-            if (xmin[r] == Gxids.INVALID) {
-                xmin[r] = snapXmin;
-            }
-        }
         return snap;
     }
 
-    /** One pass over the begin-order list (spec 9.5). */
+    /** One pass over the begin-order list (protocol notes, "Snapshots"). */
     private Snapshot scan(int xmax) {
         // xmax, snapXmin and globalXmin are always normal here, so "a precedes b" is (a - b) < 0.
         int snapXmin = xmax;
@@ -359,6 +355,11 @@ final class TransactionTable {
             throw new IllegalArgumentException("bad transaction state " + state);
         }
         open(slot, gxid, state, owner, backend, isolation, readOnly, vacuum, xmin, nodes);
+    }
+
+    /** Sets the xmin of a transaction restored without one (see {@link TransactionManager#giveMissingXmins()}). */
+    void restoreXmin(int slot, int newXmin) {
+        xmin[slot] = newXmin;
     }
 
     void restoreLastHandle(int handle) {

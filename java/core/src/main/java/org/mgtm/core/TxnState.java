@@ -2,7 +2,7 @@ package org.mgtm.core;
 
 /**
  * Transaction state codes, as answered by TXN_GET_STATUS ({@code Response.TxnStatus.state}). The
- * numbers follow the XC {@code GTM_TransactionStates} enum (spec 5.5) for the two states an open
+ * numbers follow the XC {@code GTM_TransactionStates} enum (protocol notes, "Transaction states") for the two states an open
  * transaction can be in here; finished transactions are forgotten (there is no commit log), so a
  * committed or rolled-back GXID reads as {@link #UNKNOWN}, like one that never existed.
  */

@@ -22,7 +22,10 @@ final class ReferenceModel {
         long owner;
         int backend;
         boolean vacuum;
+        /** What the transaction holds recent_global_xmin at: the snapshot xmin at its begin (0 for vacuum). */
         long xmin;
+        /** What XC would have recorded: the xmin of its first snapshot (0 before it took one). */
+        long firstSnapshotXmin;
         boolean prepared;
         int isolation;
         boolean readOnly;
@@ -127,6 +130,7 @@ final class ReferenceModel {
             }
             long first = next;
             long last = first;
+            long xmin = snapshot(List.of()).xmin() & 0xFFFF_FFFFL;
             for (int i = 0; i < entries.size(); i++) {
                 // gtm_proxy: first + i, plus 3 if that wrapped below first.
                 long g = (first + i) & 0xFFFF_FFFFL;
@@ -134,7 +138,7 @@ final class ReferenceModel {
                     g += 3;
                 }
                 Request.BeginEntry e = entries.get(i);
-                open(g, session, e.conid(), e.isolation(), e.readOnly(), false);
+                open(g, session, e.conid(), e.isolation(), e.readOnly(), false).xmin = xmin;
                 last = g;
             }
             next = advance(last);
@@ -237,12 +241,14 @@ final class ReferenceModel {
         if (withGxid && inUse(next)) {
             return inUseError(next);
         }
+        long xmin = vacuum ? 0 : snapshot(List.of()).xmin() & 0xFFFF_FFFFL;
         long g = 0;
         if (withGxid) {
             g = next;
             next = advance(next);
         }
         Txn t = open(g, session, backend, iso, ro, vacuum);
+        t.xmin = xmin;
         if (!withGxid) {
             return new Response.BeginHandle(t.handle);
         }
@@ -373,9 +379,10 @@ final class ReferenceModel {
         if (precedes(xmin, globalXmin)) {
             globalXmin = xmin;
         }
+        // Only XC's bookkeeping: the requester's first snapshot would set its xmin there.
         for (Txn r : requesters) {
-            if (r.xmin == 0) {
-                r.xmin = xmin;
+            if (r.firstSnapshotXmin == 0) {
+                r.firstSnapshotXmin = xmin;
             }
         }
         int[] arr = new int[xip.size()];
@@ -383,6 +390,43 @@ final class ReferenceModel {
             arr[i] = (int) (long) xip.get(i);
         }
         return new Snapshot((int) xmin, (int) xmax, (int) globalXmin, arr);
+    }
+
+    /**
+     * recent_global_xmin as XC computes it (spec 9.5, xmins set by first snapshots), for the current
+     * state: what invariant 8 says the answered one must not pass.
+     */
+    long xcRecentGlobalXmin() {
+        long xmax = advance(latest);
+        long xmin = xmax;
+        long globalXmin = xmax;
+        for (Txn t : txns) {
+            if (t.vacuum) {
+                continue;
+            }
+            if (t.firstSnapshotXmin >= 3 && precedes(t.firstSnapshotXmin, globalXmin)) {
+                globalXmin = t.firstSnapshotXmin;
+            }
+            if (t.gxid >= 3 && precedes(t.gxid, xmax) && precedes(t.gxid, xmin)) {
+                xmin = t.gxid;
+            }
+        }
+        return precedes(xmin, globalXmin) ? xmin : globalXmin;
+    }
+
+    /**
+     * Every GXID and xmin of an open transaction lies within 2^31 below the counter, so their
+     * modulo-2^31 order is their order of appearance.
+     */
+    boolean withinWraparoundHorizon() {
+        for (Txn t : txns) {
+            for (long v : new long[] {t.gxid, t.xmin, t.firstSnapshotXmin}) {
+                if (v >= 3 && !precedesOrEquals(v, next)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     int preparedCount() {

@@ -68,6 +68,8 @@ final class ScriptRunner {
                 return render(machine.apply(new Command.Restart(a.gxid("next"))));
             case "raise":
                 return render(active().apply(new Command.RaiseNextGxid(a.gxid("next"))));
+            case "new-term":
+                return render(active().apply(new Command.NewTerm(a.longArg("term", 1))));
             case "range-granted":
                 return render(machine.apply(new Command.RangeGranted(a.longArg("req"), a.gxid("first"), a.gxid("last"))));
             case "claim":
@@ -82,13 +84,28 @@ final class ScriptRunner {
                 int backend = a.intArg("b", Command.NO_BACKEND);
                 long req = a.longArg("req", 0);
                 long ack = a.longArg("ack", 0);
+                boolean readPath = a.boolArg("read", false);
                 Request request = request(a);
                 List<String> lines = new ArrayList<>();
                 for (int i = 0; i < times; i++) {
-                    lines.add(render(active().apply(new Command.Client(session, backend, req, ack, request))));
+                    lines.add(render(readPath ? readOnly(request)
+                            : active().apply(new Command.Client(session, backend, req, ack, request))));
                 }
                 return String.join("\n", lines);
         }
+    }
+
+    /** {@link ReplicatedMachine#read}, checking that the state is exactly as before. */
+    private Response readOnly(Request request) {
+        ReplicatedMachine m = active();
+        String before = m.describe();
+        byte[] digest = m.digest();
+        Response r = m.read(request);
+        if (!before.equals(m.describe()) || !Arrays.equals(digest, m.digest())) {
+            throw new AssertionError("read of " + request + " changed the state:\n" + before + "->\n"
+                    + m.describe());
+        }
+        return r;
     }
 
     private static String render(Response r) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestFactory;
  * the expected output are comments. Each file starts from a fresh state machine.
  *
  * <p>Run with {@code -Dmgtm.rewrite=true} to replace every expected output with the actual one
- * (then review the diff by hand against the spec before committing it).
+ * (then review the diff by hand against docs/protocol-notes.md before committing it).
  */
 class ScriptTest {
     static final Path DIR = Path.of("src", "test", "resources", "core");

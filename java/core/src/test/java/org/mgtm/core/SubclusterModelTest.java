@@ -35,7 +35,9 @@ import org.mgtm.protocol.subcluster.SubclusterResponse;
  *   <li>the horizon: a GXID that becomes active in a sub-cluster (begin or registration) follows or equals the
  *       xmax of every snapshot that sub-cluster answered before (what XC's visibility needs when GXIDs of other
  *       sub-clusters interleave);</li>
- *   <li>a sub-cluster's own GXIDs grow.</li>
+ *   <li>a sub-cluster's own GXIDs grow;</li>
+ *   <li>a snapshot changes nothing (answered by {@code read} or through {@code apply}), and its xmin follows
+ *       or equals the xmin its transaction recorded at its begin or registration (invariant 5).</li>
  * </ul>
  */
 class SubclusterModelTest {
@@ -126,8 +128,18 @@ class SubclusterModelTest {
                 }
             } else if (action < 65 && !g.open.isEmpty()) {
                 int gx = g.open.get(rnd.nextInt(g.open.size()));
-                Response r = g.m.apply(Command.Client.of(1, new Request.SnapshotGet(false, TxnRef.gxid(gx))));
+                Request req = new Request.SnapshotGet(false, TxnRef.gxid(gx));
+                // A snapshot is a pure read: the leader's path without the log answers the same and changes nothing.
+                byte[] before = g.m.digest();
+                Response r = rnd.nextBoolean() ? g.m.read(req) : g.m.apply(Command.Client.of(1, req));
+                assertTrue(java.util.Arrays.equals(before, g.m.digest()), g.name + ": a snapshot changed the state");
                 if (r instanceof Response.SnapshotResult s) {
+                    // Invariant 5: the xmin fixed at the begin or registration never follows a later snapshot's.
+                    int slot = g.m.transactions.txns.slotOfGxid(gx);
+                    int recorded = g.m.transactions.txns.xmin(slot);
+                    assertTrue(Gxids.isNormal(recorded) && Gxids.followsOrEquals(s.snapshot().xmin(), recorded),
+                            g.name + ": " + Gxids.toString(gx) + " recorded xmin " + Gxids.toString(recorded)
+                                    + " follows its snapshot's " + Gxids.toString(s.snapshot().xmin()));
                     int xmax = s.snapshot().xmax();
                     if (!g.answeredSnapshot || Gxids.follows(xmax, g.maxXmax)) {
                         g.maxXmax = xmax;

@@ -34,9 +34,11 @@ final class ClientConnectionHandler extends SimpleChannelInboundHandler<WireMess
     protected void channelRead0(ChannelHandlerContext ctx, WireMessage.Frontend msg) {
         if (msg instanceof WireMessage.Command c) {
             int backendId = c.conid() == WireMessage.NO_CONID ? Command.NO_BACKEND : c.conid();
+            connection.submitted();
             sequencer.submit(Command.Client.ofBackend(session, backendId, c.request()), connection, c.conid());
         } else if (msg instanceof WireMessage.InvalidCommand bad) {
             log.warn("{}: rejected message type {}: {}", connection, bad.messageType(), bad.error());
+            connection.submitted();
             sequencer.submitAnswer(Response.Error.error(bad.error()), connection, bad.conid());
         } else if (msg instanceof WireMessage.Startup) {
             ctx.writeAndFlush(WireMessage.StartupAck.INSTANCE, ctx.voidPromise());

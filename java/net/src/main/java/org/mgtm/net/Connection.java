@@ -24,8 +24,16 @@ public final class Connection {
     public static final Replies XC = (tag, response) ->
             response instanceof Response.None ? null : new WireMessage.Answer((int) tag, response);
 
+    /**
+     * Requests of one connection read but not answered yet, at most: past it the connection stops reading until
+     * answers have gone out (with the write-buffer high water mark of {@link Transport}, this bounds what one
+     * client that does not read its answers can make the server hold).
+     */
+    public static final int MAX_UNANSWERED = 1024;
+
     public final Channel channel;
     public final long session;
+    private final AtomicInteger unanswered = new AtomicInteger();
     private final Replies replies;
     private ArrayList<Object> outbox = new ArrayList<>(4);
     private boolean queuedForFlush;
@@ -47,8 +55,19 @@ public final class Connection {
         return true;
     }
 
+    /**
+     * Counts a request handed to the sequencer; when too many are unanswered, stops reading from the client
+     * (on the channel's event loop, where requests are read) until {@link #flushOutbox} has written answers.
+     */
+    public void submitted() {
+        if (unanswered.incrementAndGet() > MAX_UNANSWERED) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
     /** Collects the answer to the request tagged {@code tag} (a conid, or a request number). */
     public void answer(long tag, Response response) {
+        unanswered.decrementAndGet();
         Object message = replies.reply(tag, response);
         if (message != null) {
             outbox.add(message);
@@ -65,6 +84,9 @@ public final class Connection {
         queuedForFlush = false;
         boolean close = closeAfterFlush;
         if (outbox.isEmpty() && !close) {
+            if (!channel.config().isAutoRead()) {
+                inLoop(this::resumeReadingIfDrained);
+            }
             return;
         }
         List<Object> out = outbox;
@@ -93,6 +115,29 @@ public final class Connection {
         channel.flush();
         if (close) {
             channel.close();
+        } else {
+            resumeReadingIfDrained();
+        }
+    }
+
+    /** On the event loop: reads from the client again once enough of its requests are answered. */
+    private void resumeReadingIfDrained() {
+        if (!channel.config().isAutoRead() && unanswered.get() <= MAX_UNANSWERED / 2 && channel.isWritable()
+                && channel.isActive()) {
+            channel.config().setAutoRead(true);
+            channel.read();
+        }
+    }
+
+    private void inLoop(Runnable task) {
+        if (channel.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                channel.eventLoop().execute(task);
+            } catch (RejectedExecutionException e) {
+                // shutting down
+            }
         }
     }
 

@@ -6,7 +6,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.codec.XcRequestDecoder;
@@ -24,7 +23,8 @@ public final class GtmServerInitializer extends ChannelInitializer<SocketChannel
     private final LongSupplier sessionIds;
     private final ClientAllowlist allowlist;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final AtomicInteger open = new AtomicInteger();
+    private final RefusalLog refusals = new RefusalLog(log, "XC connection");
+    private final ConnectionGate gate;
 
     /**
      * @param sessionIds gives each new connection its session id: a counter on a standalone server,
@@ -37,6 +37,7 @@ public final class GtmServerInitializer extends ChannelInitializer<SocketChannel
         this.format = format;
         this.sequencer = sequencer;
         this.maxConnections = maxConnections;
+        this.gate = new ConnectionGate(maxConnections, refusals);
     }
 
     /** Closes every client connection (a replica that stops being leader drops its clients). */
@@ -45,27 +46,24 @@ public final class GtmServerInitializer extends ChannelInitializer<SocketChannel
     }
 
     public int openConnections() {
-        return open.get();
+        return gate.open();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         if (!allowlist.admits(ch.remoteAddress())) {
-            log.warn("refusing connection from {}: not in the client allowlist ({})", ch.remoteAddress(), allowlist);
+            refusals.refuse(ch.remoteAddress(), "not in the client allowlist (" + allowlist + ")");
             ch.close();
             return;
         }
-        if (open.incrementAndGet() > maxConnections) {
-            open.decrementAndGet();
-            log.warn("refusing connection from {}: {} connections already open", ch.remoteAddress(), maxConnections);
-            ch.close();
+        if (!gate.admit(ch)) {
             return;
         }
-        ch.closeFuture().addListener(f -> open.decrementAndGet());
         channels.add(ch);
         ch.config().setOption(ChannelOption.TCP_NODELAY, true);
         ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
         ch.pipeline()
+                .addLast("slow-reader", new SlowReaderGuard(refusals))
                 .addLast("xc-decoder", new XcRequestDecoder(format, true))
                 .addLast("xc-encoder", new XcResponseEncoder(format))
                 .addLast("gtm", new ClientConnectionHandler(sequencer, sessionIds.getAsLong()));

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,10 +19,6 @@ import java.util.stream.Stream;
  * order or the concatenated stream of one direction.
  */
 public final class HexCapture {
-
-    /** Where the capture set lives unless {@code mgtm.conformance.dir} says otherwise (relative to java/<module>/). */
-    public static final String DEFAULT_DIR = "../../../shared/conformance/xc-0.9.2";
-    public static final String DIR_PROPERTY = "mgtm.conformance.dir";
 
     /** proxy->gtm connections ({@code *proxyN-gtm*}) use proxy framing in both directions. */
     private static final Pattern PROXY_TO_GTM = Pattern.compile(".*proxy\\d+-gtm.*");
@@ -93,7 +88,7 @@ public final class HexCapture {
 
     /** The path relative to the conformance directory, e.g. {@code x86_64/g-direct.stream0.coord1-gtm.hex}. */
     public String name() {
-        Path dir = conformanceDirOrNull();
+        Path dir = CaptureSet.dirOrNull();
         Path abs = path.toAbsolutePath().normalize();
         return dir != null && abs.startsWith(dir) ? dir.relativize(abs).toString() : path.getFileName().toString();
     }
@@ -149,26 +144,11 @@ public final class HexCapture {
     }
 
     /**
-     * The conformance directory from {@value #DIR_PROPERTY} (or {@value #DEFAULT_DIR}); fails, rather
-     * than letting tests skip, when it is missing, because a silently skipped conformance suite looks
-     * exactly like a passing one.
+     * The conformance directory ({@link CaptureSet}): when it is missing the calling test is skipped
+     * with a loud line, or fails when the run requires the captures.
      */
     public static Path conformanceDir() {
-        Path dir = conformanceDirOrNull();
-        if (dir == null || !Files.isDirectory(dir)) {
-            Path wanted = configuredDir().toAbsolutePath().normalize();
-            throw new AssertionError("conformance capture directory not found: " + wanted + " (set -D" + DIR_PROPERTY + "=<dir with the xc-0.9.2 .hex captures>)");
-        }
-        return dir;
-    }
-
-    private static Path configuredDir() {
-        return Paths.get(System.getProperty(DIR_PROPERTY, DEFAULT_DIR));
-    }
-
-    private static Path conformanceDirOrNull() {
-        Path dir = configuredDir().toAbsolutePath().normalize();
-        return Files.isDirectory(dir) ? dir : null;
+        return CaptureSet.require("decoding and replaying the captured XC 0.9.2 GTM traffic (.hex streams)");
     }
 
     /** Every {@code .hex} capture in the conformance directory and its {@code x86_64/} subdirectory, sorted. */
@@ -183,6 +163,20 @@ public final class HexCapture {
             throw new AssertionError("no .hex captures in " + dir);
         }
         return files;
+    }
+
+    /**
+     * The capture files as a parameterized test's source: without the capture set, one null entry, so that
+     * the test runs once and reports itself skipped (or failed, when required) through {@link #conformanceDir()}
+     * instead of vanishing from the counts.
+     */
+    public static List<Path> captureFilesOrMissing() {
+        if (CaptureSet.dirOrNull() == null) {
+            java.util.ArrayList<Path> missing = new java.util.ArrayList<>();
+            missing.add(null);
+            return missing;
+        }
+        return captureFiles();
     }
 
     /** {@link #captureFiles()}, parsed. */

@@ -20,11 +20,13 @@ final class BackendHandler extends SimpleChannelInboundHandler<WireMessage.Front
 
     private final Grouper grouper;
     private final SlotPool slots;
+    private final ProxyMetrics metrics;
     private int slot = -1;
 
-    BackendHandler(Grouper grouper, SlotPool slots) {
+    BackendHandler(Grouper grouper, SlotPool slots, ProxyMetrics metrics) {
         this.grouper = grouper;
         this.slots = slots;
+        this.metrics = metrics;
     }
 
     @Override
@@ -48,7 +50,11 @@ final class BackendHandler extends SimpleChannelInboundHandler<WireMessage.Front
             if (c.request() instanceof Request.BackendDisconnect || c.request() instanceof Request.UnregisterCoord) {
                 return; // backends never send these; gtm_proxy handled UNREGISTER_COORD locally, unanswered
             }
-            grouper.submit(slot, c.request(), response -> answer(channel, response));
+            long since = System.nanoTime();
+            grouper.submit(slot, c.request(), response -> {
+                metrics.answered(c.request(), response, since);
+                answer(channel, response);
+            });
         } else if (msg instanceof WireMessage.InvalidCommand bad) {
             log.warn("backend {}: rejected message type {}: {}", channel.remoteAddress(), bad.messageType(),
                     bad.error());

@@ -15,10 +15,19 @@ import org.mgtm.protocol.TxnRef;
 
 /**
  * Groups the requests of all backends into rounds, as gtm_proxy's worker does, but for the whole
- * proxy: while a round is out, new requests wait; the next round sends all waiting begins as one
- * multi-begin, commits and rollbacks as one multi-commit and one multi-rollback, and every snapshot
- * request as one multi-snapshot (one snapshot computed for all of them), then forwards the rest one
- * by one with the backend's slot. Answers are shared out in the XC forms gtm_proxy gives backends.
+ * proxy. A round sends all waiting begins as one multi-begin, commits and rollbacks as one
+ * multi-commit and one multi-rollback, and every snapshot request as one multi-snapshot (one snapshot
+ * computed for all of them), then forwards the rest one by one with the backend's slot. Answers are
+ * shared out in the XC forms gtm_proxy gives backends.
+ *
+ * <p>Up to {@code maxRoundsOut} rounds are out at once: a request that arrives while fewer are out
+ * leaves at once in a round of its own making, and while that many are out new requests wait and
+ * form the next round, which leaves as soon as one comes back. So a lone backend is not held behind
+ * others' rounds, and under load the rounds fill up while earlier ones replicate. A backend's own
+ * requests keep their order: it sends one and waits for its answer, except the BACKEND_DISCONNECT
+ * the proxy sends for it when it goes away, which always travels in a later round (or after the
+ * grouped requests of the same round); the upstream applies a session's requests in the order they
+ * were sent, also when it resubmits them after a failover.
  *
  * <p>This is the one grouper: mgtm_proxy runs it, and {@code mgtm bench --proxy-framing} runs it too, so the
  * bench measures the grouping that ships.
@@ -30,20 +39,38 @@ public final class Grouper {
     private record Waiter(int slot, Request request, Consumer<Response> answer) {
     }
 
+    /** Rounds out at once unless told otherwise (mgtm proxy --max-rounds-out). */
+    public static final int DEFAULT_MAX_ROUNDS_OUT = 4;
+
+    /** The requests of one round still waiting for their answers. */
+    private static final class Round {
+        int unanswered;
+    }
+
     private final Upstream upstream;
     private final EventExecutor loop;
     private final ProxyStats stats;
+    private final int maxRoundsOut;
     private List<Waiter> begins = new ArrayList<>();
     private List<Waiter> commits = new ArrayList<>();
     private List<Waiter> rollbacks = new ArrayList<>();
     private List<Waiter> snapshots = new ArrayList<>();
     private List<Waiter> forwards = new ArrayList<>();
-    private int outstanding;
+    private int roundsOut;
 
     public Grouper(Upstream upstream, EventExecutor loop, ProxyStats stats) {
+        this(upstream, loop, stats, DEFAULT_MAX_ROUNDS_OUT);
+    }
+
+    /** @param maxRoundsOut rounds out at once (1: the next round leaves when the last answer of the previous came) */
+    public Grouper(Upstream upstream, EventExecutor loop, ProxyStats stats, int maxRoundsOut) {
+        if (maxRoundsOut < 1) {
+            throw new IllegalArgumentException("at least one round must be allowed out, not " + maxRoundsOut);
+        }
         this.upstream = upstream;
         this.loop = loop;
         this.stats = stats;
+        this.maxRoundsOut = maxRoundsOut;
     }
 
     /** Queues a backend's request; {@code answer} gets its XC answer (None for requests without one). */
@@ -69,7 +96,7 @@ public final class Grouper {
         } else {
             forwards.add(w);
         }
-        if (outstanding == 0) {
+        if (roundsOut < maxRoundsOut) {
             sendRound();
         }
     }
@@ -78,7 +105,9 @@ public final class Grouper {
         if (begins.isEmpty() && commits.isEmpty() && rollbacks.isEmpty() && snapshots.isEmpty() && forwards.isEmpty()) {
             return;
         }
-        stats.rounds.increment();
+        stats.roundSent(begins.size() + commits.size() + rollbacks.size() + snapshots.size() + forwards.size());
+        roundsOut++;
+        Round round = new Round();
         List<Waiter> b = begins;
         List<Waiter> c = commits;
         List<Waiter> r = rollbacks;
@@ -95,22 +124,23 @@ public final class Grouper {
                 Request.TxnBeginGetGxid begin = (Request.TxnBeginGetGxid) w.request;
                 entries.add(new Request.BeginEntry(begin.isolation(), begin.readOnly(), (short) w.slot));
             }
-            group(new Request.TxnBeginGetGxidMulti(entries), b, this::shareBegins);
+            group(round, new Request.TxnBeginGetGxidMulti(entries), b, this::shareBegins);
         }
         if (!c.isEmpty()) {
-            group(new Request.TxnCommitMulti(refs(c)), c, (resp, ws) -> shareEnds(resp, ws, ResultType.TXN_COMMIT));
+            group(round, new Request.TxnCommitMulti(refs(c)), c,
+                    (resp, ws) -> shareEnds(resp, ws, ResultType.TXN_COMMIT));
         }
         if (!r.isEmpty()) {
-            group(new Request.TxnRollbackMulti(refs(r)), r,
+            group(round, new Request.TxnRollbackMulti(refs(r)), r,
                     (resp, ws) -> shareEnds(resp, ws, ResultType.TXN_ROLLBACK));
         }
         if (!s.isEmpty()) {
-            group(new Request.SnapshotGetMulti(refs(s)), s, this::shareSnapshots);
+            group(round, new Request.SnapshotGetMulti(refs(s)), s, this::shareSnapshots);
         }
         // Forwarded after the grouped ones: a backend's BACKEND_DISCONNECT never overtakes its last request.
         for (Waiter w : f) {
             stats.forwardedRequests.increment();
-            send(w.slot, w.request, List.of(w), (resp, ws) -> ws.get(0).answer.accept(resp));
+            send(round, w.slot, w.request, List.of(w), (resp, ws) -> ws.get(0).answer.accept(resp));
         }
         upstream.endOfRound();
     }
@@ -119,14 +149,14 @@ public final class Grouper {
         void share(Response response, List<Waiter> waiters);
     }
 
-    private void group(Request multi, List<Waiter> waiters, Sharer sharer) {
+    private void group(Round round, Request multi, List<Waiter> waiters, Sharer sharer) {
         stats.multiRequests.increment();
         stats.groupedBackendRequests.add(waiters.size());
-        send(-1, multi, waiters, sharer);
+        send(round, -1, multi, waiters, sharer);
     }
 
-    private void send(int backendId, Request request, List<Waiter> waiters, Sharer sharer) {
-        outstanding++;
+    private void send(Round round, int backendId, Request request, List<Waiter> waiters, Sharer sharer) {
+        round.unanswered++;
         CompletableFuture<Response> reply;
         try {
             reply = upstream.submit(backendId, request);
@@ -134,7 +164,6 @@ public final class Grouper {
             reply = CompletableFuture.failedFuture(e);
         }
         reply.whenComplete((response, failure) -> loop.execute(() -> {
-            outstanding--;
             if (failure != null) {
                 Response error = unavailable(failure);
                 stats.failedRequests.add(waiters.size());
@@ -145,7 +174,8 @@ public final class Grouper {
                 // Each sharer hands an 'E' answer to every waiter of the group (unexpected() keeps it as is).
                 sharer.share(response, waiters);
             }
-            if (outstanding == 0) {
+            if (--round.unanswered == 0) {
+                roundsOut--;
                 sendRound();
             }
         }));

@@ -15,6 +15,7 @@ import org.mgtm.client.LeaderClientSettings;
 import org.mgtm.client.Member;
 import org.mgtm.config.Signals;
 import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.TlsConfig;
 import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.internal.InternalFormat;
@@ -75,10 +76,39 @@ public final class ProxyCommand implements Callable<Integer> {
             + "shown at start and in the stop line, for operators; XC backends are not told.")
     String subcluster;
 
+    @Option(names = "--max-rounds-out", defaultValue = "" + Grouper.DEFAULT_MAX_ROUNDS_OUT,
+            description = "Rounds of grouped requests out to the GTM at once; a request that arrives while fewer "
+                    + "are out leaves at once (default: ${DEFAULT-VALUE}).")
+    int maxRoundsOut;
+
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics at http://<--host>:PORT/metrics; 0 = off (default: ${DEFAULT-VALUE}; "
+                    + "docs/operations.md lists the metrics).")
+    int metricsPort;
+
+    @Option(names = "--max-connections", defaultValue = "" + ProxyServer.DEFAULT_MAX_CONNECTIONS,
+            description = "Backend connections at most (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--internal-tls", defaultValue = "false", arity = "1",
+            description = "Talk to the group over TLS (the replicas' internal_tls); needs the stores below.")
+    boolean internalTls;
+
+    @Option(names = "--tls-keystore", description = "PKCS#12 file with this proxy's key and certificate.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-truststore", description = "PKCS#12 file with the group CA's certificate.")
+    Path tlsTruststore;
+
+    @Option(names = "--tls-password", description = "Password of both stores (default: the group secret).")
+    String tlsPassword;
+
     @Override
     public Integer call() throws Exception {
         ByteOrder order = WireFormat.parseHostOrder(hostOrder);
         WireFormat format = new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH);
+        ProxyMetrics metrics = new ProxyMetrics();
+        metrics.serve(host, metricsPort);
         EventLoopGroup upstreamGroup = Transport.newGroup(1, "proxy-upstream");
         Upstream upstream;
         AutoCloseable session;
@@ -98,13 +128,16 @@ public final class ProxyCommand implements Callable<Integer> {
             LeaderClientSettings d = LeaderClientSettings.of(addresses, secret);
             LeaderClientSettings settings = new LeaderClientSettings(addresses, secret, "mgtm_proxy@" + host + ":" + port,
                     InternalFormat.of(format), deadlineMs, d.connectTimeoutMillis(), d.handshakeTimeoutMillis(),
-                    d.minBackoffMillis(), d.maxBackoffMillis(), d.pingIntervalMillis(), d.silenceTimeoutMillis());
+                    d.minBackoffMillis(), d.maxBackoffMillis(), d.pingIntervalMillis(), d.silenceTimeoutMillis(),
+                    internalTls ? TlsConfig.of(true, tlsKeystore, tlsTruststore, tlsPassword, secret).clientContext()
+                            : null);
             LeaderClient client = LeaderClient.start(upstreamGroup, settings);
+            metrics.watch(client);
             upstream = client::submit;
             session = client;
         }
         ProxyServer proxy = ProxyServer.start(host, port, format, ClientAllowlist.parse(allowClients), ioThreads,
-                upstream, upstreamGroup.next());
+                upstream, upstreamGroup.next(), maxRoundsOut, maxConnections, metrics);
         System.out.println("mgtm_proxy listening on " + proxy.boundAddress()
                 + (subcluster == null ? "" : ", serving sub-cluster " + subcluster));
         System.out.println("I'm running...");
@@ -112,10 +145,10 @@ public final class ProxyCommand implements Callable<Integer> {
         Signals.awaitStop();
         ProxyStats st = proxy.stats();
         System.out.printf(java.util.Locale.ROOT, "mgtm_proxy" + (subcluster == null ? "" : " of sub-cluster "
-                + subcluster.replace("%", "%%")) + " stopping: %d rounds, %d MULTI requests carrying %d backend "
-                + "requests, %d forwarded, %d failed; %.2f backend requests per upstream request%n", st.rounds(),
-                st.multiRequests(), st.groupedBackendRequests(), st.forwardedRequests(), st.failedRequests(),
-                st.requestsPerUpstreamRequest());
+                + subcluster.replace("%", "%%")) + " stopping: %d rounds (up to %d out), %d MULTI requests "
+                + "carrying %d backend requests, %d forwarded, %d failed; %.2f backend requests per upstream request, "
+                + "%.2f per round%n", st.rounds(), maxRoundsOut, st.multiRequests(), st.groupedBackendRequests(),
+                st.forwardedRequests(), st.failedRequests(), st.requestsPerUpstreamRequest(), st.requestsPerRound());
         proxy.close();
         session.close();
         upstreamGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);

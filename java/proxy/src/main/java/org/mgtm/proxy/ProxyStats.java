@@ -9,6 +9,18 @@ public final class ProxyStats {
     final LongAdder groupedBackendRequests = new LongAdder();
     final LongAdder forwardedRequests = new LongAdder();
     final LongAdder failedRequests = new LongAdder();
+    private volatile java.util.function.IntConsumer roundListener = n -> { };
+
+    /** A round went upstream carrying {@code backendRequests} backend requests. */
+    void roundSent(int backendRequests) {
+        rounds.increment();
+        roundListener.accept(backendRequests);
+    }
+
+    /** Told the size of every round from now on (the metrics' histogram). */
+    void onRound(java.util.function.IntConsumer listener) {
+        roundListener = listener;
+    }
 
     /** Rounds sent upstream. */
     public long rounds() {
@@ -33,6 +45,12 @@ public final class ProxyStats {
     /** Backend requests answered with an error because no leader answered in time. */
     public long failedRequests() {
         return failedRequests.sum();
+    }
+
+    /** Backend requests per round. */
+    public double requestsPerRound() {
+        long r = rounds();
+        return r == 0 ? 0 : (double) (groupedBackendRequests() + forwardedRequests()) / r;
     }
 
     /** Backend requests per upstream request: above 1 when grouping pays. */

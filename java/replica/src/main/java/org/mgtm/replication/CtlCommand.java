@@ -47,6 +47,20 @@ public final class CtlCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", defaultValue = "2000", description = "Wait this long for each member.")
     long timeoutMs;
 
+    @Option(names = "--internal-tls", defaultValue = "false", arity = "1",
+            description = "The replicas' internal port uses TLS (read from mgtm.conf); needs the stores below.")
+    boolean internalTls;
+
+    @Option(names = "--tls-keystore", description = "PKCS#12 file with a key and certificate of the group CA "
+            + "(from mgtm.conf: the replica's).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-truststore", description = "PKCS#12 file with the group CA's certificate.")
+    Path tlsTruststore;
+
+    @Option(names = "--tls-password", description = "Password of both stores (default: the group secret).")
+    String tlsPassword;
+
     @Override
     public Integer call() throws Exception {
         if (!action.equals("status")) {
@@ -59,10 +73,13 @@ public final class CtlCommand implements Callable<Integer> {
         }
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode docs = mapper.createArrayNode();
+        io.netty.handler.ssl.SslContext tls = internalTls
+                ? org.mgtm.net.TlsConfig.of(true, tlsKeystore, tlsTruststore, tlsPassword, secret).clientContext() : null;
         EventLoopGroup group = Transport.newGroup(1, "mgtm-ctl");
         try {
             for (Member m : Member.parseList(members)) {
-                docs.add(GroupStatus.fetch(group, m.id(), new InetSocketAddress(m.host(), internalPort), secret, timeoutMs));
+                docs.add(GroupStatus.fetch(group, m.id(), new InetSocketAddress(m.host(), internalPort), secret,
+                        timeoutMs, tls));
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -81,16 +98,31 @@ public final class CtlCommand implements Callable<Integer> {
     }
 
     private static void printTable(ArrayNode docs) {
-        System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s  %s%n", "member", "role", "term",
-                "leader", "commit", "next GXID", "open", "prepared", "sessions", "state digest");
+        System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s %9s %10s  %s%n", "member", "role",
+                "term", "leader", "commit", "next GXID", "open", "prepared", "sessions", "cmd/entry", "reads/rnd",
+                "state digest");
         for (JsonNode d : docs) {
             String digest = d.path("stateDigest").asText("");
-            System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s  %s%n",
+            System.out.printf(Locale.ROOT, "%-8s %-12s %5s %-8s %10s %12s %6s %8s %8s %9s %10s  %s%n",
                     d.path("member").asText(), d.path("role").asText(), d.path("term").asText("-"),
                     d.path("leader").asText("-"), d.path("commitIndex").asText("-"), d.path("nextGxid").asText("-"),
                     d.path("openTransactions").asText("-"), d.path("preparedTransactions").asText("-"),
-                    d.path("sessions").asText("-"), digest.length() > 16 ? digest.substring(0, 16) : d.path("error")
-                            .asText(""));
+                    d.path("sessions").asText("-"), d.path("commandsPerEntry").asText("-"),
+                    d.path("readsPerRound").asText("-"),
+                    digest.length() > 16 ? digest.substring(0, 16) : d.path("error").asText(""));
+        }
+        // Since each member started; the leader's are the group's.
+        for (JsonNode d : docs) {
+            if ("Leader".equals(d.path("role").asText())) {
+                System.out.printf(Locale.ROOT, "leader %s: %d log entries carried %d commands (%s per entry); reads "
+                                + "without the log: %d with their batch's entry, %d in %d check rounds (%s per round); "
+                                + "%d client requests carried %d backend requests (%s per request)%n",
+                        d.path("member").asText(), d.path("logEntries").asLong(), d.path("logCommands").asLong(),
+                        d.path("commandsPerEntry").asText("-"), d.path("readsWithEntries").asLong(),
+                        d.path("readsOnRounds").asLong(), d.path("checkRounds").asLong(),
+                        d.path("readsPerRound").asText("-"), d.path("clientRequests").asLong(),
+                        d.path("backendRequests").asLong(), d.path("backendRequestsPerRequest").asText("-"));
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.mgtm.replication;
 
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
@@ -57,9 +58,16 @@ public record GroupRole(Type type, SubclusterSettings subcluster) {
      * @param resolveAfterMillis a prepared cross-sub-cluster transaction left alone this long is resolved through
      *                          the G-GTM's decision (its coordinator is taken for gone)
      * @param startGxid         the group's start GXID (0: none): its first range starts at or above it
+     * @param ggtmTls           TLS client context for the G-GTM's internal port (its internal_tls), or null: plaintext
      */
     public record SubclusterSettings(String name, List<InetSocketAddress> ggtm, String ggtmSecret, int rangeSize,
-                                     int lowWater, long resolveAfterMillis, int startGxid) {
+                                     int lowWater, long resolveAfterMillis, int startGxid, SslContext ggtmTls) {
+        /** Plaintext to the G-GTM. */
+        public SubclusterSettings(String name, List<InetSocketAddress> ggtm, String ggtmSecret, int rangeSize,
+                                  int lowWater, long resolveAfterMillis, int startGxid) {
+            this(name, ggtm, ggtmSecret, rangeSize, lowWater, resolveAfterMillis, startGxid, null);
+        }
+
         public SubclusterSettings {
             SubclusterNames.check(name);
             ggtm = List.copyOf(ggtm);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +27,16 @@ public final class GroupStatus {
      */
     public static JsonNode fetch(EventLoopGroup group, String memberId, InetSocketAddress address, String secret,
                                  long timeoutMillis) {
+        return fetch(group, memberId, address, secret, timeoutMillis, null);
+    }
+
+    /** As above, over TLS when {@code tls} is not null. */
+    public static JsonNode fetch(EventLoopGroup group, String memberId, InetSocketAddress address, String secret,
+                                 long timeoutMillis, SslContext tls) {
         ClientMessage.Hello hello = ClientMessage.Hello.withoutSession(ByteOrder.LITTLE_ENDIAN,
                 secret.getBytes(StandardCharsets.UTF_8), "mgtm-status");
         try (InternalConnection c = InternalConnection.connect(group, address, InternalFormat.DEFAULT, hello,
-                (int) timeoutMillis).get(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                (int) timeoutMillis, tls).get(timeoutMillis, TimeUnit.MILLISECONDS)) {
             c.handshake().get(timeoutMillis, TimeUnit.MILLISECONDS);
             return JSON.readTree(c.status().get(timeoutMillis, TimeUnit.MILLISECONDS));
         } catch (Exception e) {

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.core.Command;
 import org.mgtm.net.Connection;
+import org.mgtm.net.RefusalLog;
 import org.mgtm.net.Sequencer;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.internal.ClientMessage;
@@ -57,6 +58,9 @@ final class InternalConnectionHandler extends SimpleChannelInboundHandler<Client
         SessionState session(long session);
 
         String statusJson();
+
+        /** Whether the group holds as many sessions as it may (a new one is refused). */
+        boolean sessionsFull();
     }
 
     private final Replica replica;
@@ -64,11 +68,13 @@ final class InternalConnectionHandler extends SimpleChannelInboundHandler<Client
     private final SessionExpiry expiry;
     private final byte[] token;
     private final ByteOrder xcOrder;
+    private final RefusalLog refusals;
     private Connection connection;
     private boolean helloSeen;
 
     InternalConnectionHandler(Replica replica, Sequencer sequencer, SessionExpiry expiry, byte[] token,
-                              ByteOrder xcOrder) {
+                              ByteOrder xcOrder, RefusalLog refusals) {
+        this.refusals = refusals;
         this.replica = replica;
         this.sequencer = sequencer;
         this.expiry = expiry;
@@ -109,7 +115,7 @@ final class InternalConnectionHandler extends SimpleChannelInboundHandler<Client
             return;
         }
         if (!hello.tokenMatches(token)) {
-            log.warn("internal connection from {} ({}): wrong secret", ctx.channel().remoteAddress(), hello.clientName());
+            refusals.refuse(ctx.channel().remoteAddress(), "wrong secret (client name '" + hello.clientName() + "')");
             refuse(ctx, ErrorCode.BAD_TOKEN, "authentication failed");
             return;
         }
@@ -131,6 +137,11 @@ final class InternalConnectionHandler extends SimpleChannelInboundHandler<Client
         }
         if (!replica.isLeader()) {
             ctx.writeAndFlush(replica.notLeader()).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!hello.resume() && replica.sessionsFull()) {
+            refusals.refuse(ctx.channel().remoteAddress(), "the group holds as many sessions as it may (max_sessions)");
+            refuse(ctx, ErrorCode.SERVER_ERROR, "too many sessions; try again later");
             return;
         }
         if (hello.resume()) {

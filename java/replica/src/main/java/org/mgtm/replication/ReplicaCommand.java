@@ -8,6 +8,7 @@ import org.mgtm.client.Member;
 import org.mgtm.config.Signals;
 import org.mgtm.core.CoreLimits;
 import org.mgtm.net.ClientAllowlist;
+import org.mgtm.net.TlsConfig;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.replication.engine.RaftSettings;
 import picocli.CommandLine.Command;
@@ -66,7 +67,8 @@ public class ReplicaCommand implements Callable<Integer> {
     long appendTimeoutMs;
 
     @Option(names = "--max-in-flight", defaultValue = "4",
-            description = "Log appends outstanding at once (default: ${DEFAULT-VALUE}).")
+            description = "Batches outstanding at once: log appends, and leadership checks for reads (default: "
+                    + "${DEFAULT-VALUE}).")
     int maxInFlight;
 
     @Option(names = "--fsync", defaultValue = "" + RaftSettings.FSYNC, arity = "1",
@@ -99,8 +101,14 @@ public class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--io-threads", defaultValue = "2", description = "Network threads (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
-    @Option(names = "--max-connections", defaultValue = "4096", description = "Client connections at most.")
+    @Option(names = "--max-connections", defaultValue = "4096",
+            description = "Connections at most on each client port, XC and internal (default: ${DEFAULT-VALUE}).")
     int maxConnections;
+
+    @Option(names = "--max-sessions", defaultValue = "" + ReplicaConfig.DEFAULT_MAX_SESSIONS,
+            description = "Internal-protocol sessions the group holds at most; a new one beyond is refused "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int maxSessions;
 
     @Option(names = "--max-transactions", defaultValue = "4096", description = "Open transactions at most.")
     int maxTransactions;
@@ -115,6 +123,12 @@ public class ReplicaCommand implements Callable<Integer> {
 
     @Option(names = "--ggtm-secret", description = "Sub-cluster mode: the G-GTM's shared secret (default: --secret).")
     String ggtmSecret;
+
+    @Option(names = "--ggtm-internal-tls", defaultValue = "false", arity = "1",
+            description = "Sub-cluster mode: talk to the G-GTM's internal port over TLS (its internal_tls), with this "
+                    + "replica's tls_keystore, tls_truststore (holding the G-GTM's CA) and tls_password "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean ggtmInternalTls;
 
     @Option(names = "--range-size", defaultValue = "10000",
             description = "Sub-cluster mode: GXIDs asked for per range (default: ${DEFAULT-VALUE}).")
@@ -131,6 +145,32 @@ public class ReplicaCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}, a client's request deadline).")
     long resolveAfterMs;
 
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics at http://<this member's host>:PORT/metrics; 0 = off "
+                    + "(default: ${DEFAULT-VALUE}; docs/operations.md lists the metrics).")
+    int metricsPort;
+
+    @Option(names = "--tls", defaultValue = "auto",
+            description = "TLS on the replication channel: on, off, or auto (default): on when --tls-keystore is "
+                    + "set; without it, refused unless every member is on a loopback address.")
+    String tls;
+
+    @Option(names = "--tls-keystore", description = "PKCS#12 file with this replica's key and certificate "
+            + "(mgtm tls-keys makes it).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-truststore", description = "PKCS#12 file with the group CA's certificate (default: the "
+            + "keystore's own certificates).")
+    Path tlsTruststore;
+
+    @Option(names = "--tls-password", description = "Password of both stores (default: the group secret).")
+    String tlsPassword;
+
+    @Option(names = "--internal-tls", defaultValue = "false", arity = "1",
+            description = "TLS on the internal port too, with the same stores; clients (mgtm_proxy, mgtm-ctl, "
+                    + "mgtm-bench) then need a certificate of the group CA (default: ${DEFAULT-VALUE}).")
+    boolean internalTls;
+
     @Override
     public Integer call() throws Exception {
         ReplicaServer server = ReplicaServer.start(toConfig(), toRole());
@@ -143,17 +183,21 @@ public class ReplicaCommand implements Callable<Integer> {
     }
 
     /** The group's role: sub-cluster mode when --subcluster is set, else a plain group. */
-    GroupRole toRole() {
+    GroupRole toRole() throws java.io.IOException {
         if (subcluster == null && ggtm == null) {
             return GroupRole.PLAIN;
         }
         if (subcluster == null || ggtm == null) {
             throw new IllegalArgumentException("sub-cluster mode needs both --subcluster and --ggtm");
         }
+        if (ggtmInternalTls && tlsKeystore == null) {
+            throw new IllegalArgumentException("--ggtm-internal-tls needs --tls-keystore");
+        }
         int lowWater = rangeLowWater > 0 ? rangeLowWater : Math.max(1, rangeSize / 2);
         return GroupRole.subcluster(new GroupRole.SubclusterSettings(subcluster,
                 Member.internalAddresses(ggtm, 6680), ggtmSecret != null ? ggtmSecret : secret, rangeSize, lowWater,
-                resolveAfterMs, (int) startGxid));
+                resolveAfterMs, (int) startGxid, ggtmInternalTls
+                        ? TlsConfig.of(true, tlsKeystore, tlsTruststore, tlsPassword, secret).clientContext() : null));
     }
 
     ReplicaConfig toConfig() {
@@ -168,12 +212,56 @@ public class ReplicaCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--start-gxid must be a 32-bit unsigned value");
         }
         ByteOrder order = WireFormat.parseHostOrder(hostOrder);
+        TlsConfig replication = TlsConfig.of(replicationTls(group), tlsKeystore, tlsTruststore, tlsPassword, secret);
+        if (internalTls && tlsKeystore == null) {
+            throw new IllegalArgumentException("--internal-tls needs --tls-keystore");
+        }
         RaftSettings raft = RaftSettings.builder().raftId(memberId).members(group).dataDir(dataDir).fsync(fsync)
                 .maxLogSize(maxLogSize).fdTimeoutMs(fdTimeoutMs).fdIntervalMs(fdIntervalMs)
-                .verifySuspectMs(verifySuspectMs).voteTimeoutMs(voteTimeoutMs).secret(secret).build();
+                .verifySuspectMs(verifySuspectMs).voteTimeoutMs(voteTimeoutMs).secret(secret).tls(replication)
+                .build();
         return new ReplicaConfig(raft, port, internalPort, (int) startGxid,
                 new WireFormat(order, WireFormat.DEFAULT_MAX_FRAME_LENGTH), new CoreLimits(maxTransactions, 16, 65536),
                 ioThreads, maxConnections, ClientAllowlist.parse(allowClients), sessionTimeoutMs, appendTimeoutMs,
-                maxInFlight);
+                maxInFlight, metricsPort, TlsConfig.of(internalTls, tlsKeystore, tlsTruststore, tlsPassword, secret),
+                maxSessions);
+    }
+
+    /**
+     * Whether replication runs over TLS: {@code on} and {@code off} say so; {@code auto} is on with a keystore, and
+     * without one is allowed only when every member is on a loopback address (the local lab), where no other host
+     * can see the traffic. A group spread over hosts never runs in the clear by accident.
+     */
+    boolean replicationTls(List<Member> group) {
+        switch (tls) {
+            case "on":
+                if (tlsKeystore == null) {
+                    throw new IllegalArgumentException("--tls on needs --tls-keystore (mgtm tls-keys makes one)");
+                }
+                return true;
+            case "off":
+                return false;
+            case "auto":
+                if (tlsKeystore != null) {
+                    return true;
+                }
+                List<String> remote = group.stream().map(Member::host).filter(h -> !isLoopback(h)).toList();
+                if (!remote.isEmpty()) {
+                    throw new IllegalArgumentException("replication between hosts (" + String.join(", ", remote)
+                            + ") runs over TLS: set tls_keystore, tls_truststore and tls_password (mgtm tls-keys "
+                            + "and the Ansible roles make them), or tls = off on a network you trust entirely");
+                }
+                return false;
+            default:
+                throw new IllegalArgumentException("--tls must be on, off or auto, not '" + tls + "'");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -13,15 +14,23 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.protocols.raft.Role;
 import org.mgtm.client.Member;
+import org.mgtm.config.DataDirectoryLock;
 import org.mgtm.core.Command;
 import org.mgtm.core.Gxids;
 import org.mgtm.net.GtmServerInitializer;
+import org.mgtm.net.ConnectionGate;
+import org.mgtm.net.RefusalLog;
+import org.mgtm.net.SlowReaderGuard;
+import org.mgtm.net.TlsRefusals;
 import org.mgtm.net.Transport;
+import org.mgtm.protocol.Request;
+import org.mgtm.protocol.Response;
 import org.mgtm.protocol.WireMessage;
 import org.mgtm.protocol.internal.InternalFormat;
 import org.mgtm.protocol.internal.InternalReplyEncoder;
@@ -52,12 +61,17 @@ public final class ReplicaServer implements AutoCloseable {
     private final GroupRole role;
     private final ReplicatedCore core;
     private final ReplicatedSequencer sequencer;
+    private final ReplicaMetrics metrics;
     private final SessionExpiry expiry;
     private final ScheduledExecutorService timer;
     /** Sub-cluster mode's leader duties (range keeper, resolver); null in other roles. */
     private final SubclusterDuties subclusterDuties;
     private final ChannelGroup internalChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final SecureRandom random = new SecureRandom();
+    private final TermGate termGate = new TermGate();
+    private DataDirectoryLock dataDirLock;
+    private final RefusalLog internalRefusals = new RefusalLog(log, "internal connection");
+    private final ConnectionGate internalGate;
     private volatile RaftMember member;
     /** Counts this replica's leaderships; {@link #confirmedLeadership} catches up when one has committed an entry. */
     private volatile long leadership;
@@ -71,10 +85,13 @@ public final class ReplicaServer implements AutoCloseable {
     private ReplicaServer(ReplicaConfig config, GroupRole role) {
         this.config = config;
         this.role = role;
+        this.internalGate = new ConnectionGate(config.maxConnections(), internalRefusals);
         this.core = new ReplicatedCore(role.kind(config.limits()));
         this.expiry = new SessionExpiry(config.sessionTimeoutMillis());
-        this.sequencer = new ReplicatedSequencer(this::append, this::isLeader, this::notLeaderText,
+        this.metrics = new ReplicaMetrics(() -> member, core);
+        this.sequencer = new ReplicatedSequencer(metrics.timedCommit(this::append), new Reads(), this::isLeader, this::notLeaderText,
                 config.maxInFlight(), 1 << 20, config.appendTimeoutMillis());
+        sequencer.meter(metrics);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mgtm-replica-timer");
             t.setDaemon(true);
@@ -94,8 +111,12 @@ public final class ReplicaServer implements AutoCloseable {
     public static ReplicaServer start(ReplicaConfig config, GroupRole role) throws Exception {
         ReplicaServer server = new ReplicaServer(config, role);
         try {
+            // Two replicas on one log would corrupt it: lock first, before anything else is opened.
+            server.dataDirLock = DataDirectoryLock.acquire(config.raft().dataDir());
             server.startNetwork();
+            server.metrics.serve(config.host(), config.metricsPort());
             server.member = server.joinGroup();
+            server.metrics.attach(server.member);
             server.timer.scheduleWithFixedDelay(server::expireSessions, EXPIRY_TICK_MILLIS, EXPIRY_TICK_MILLIS,
                     TimeUnit.MILLISECONDS);
             if (server.subclusterDuties != null) {
@@ -147,17 +168,25 @@ public final class ReplicaServer implements AutoCloseable {
         byte[] token = config.raft().secret() == null ? new byte[0]
                 : config.raft().secret().getBytes(StandardCharsets.UTF_8);
         InternalConnectionHandler.Replica view = new ReplicaView();
+        SslContext tls = config.internalTls() == null ? null : config.internalTls().serverContext();
         internalListener = Transport.listen(boss, workers, config.host(), config.internalPort(),
                 new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (!config.allowlist().admits(ch.remoteAddress())) {
-                            log.warn("refusing internal connection from {}: not in the client allowlist",
-                                    ch.remoteAddress());
+                            internalRefusals.refuse(ch.remoteAddress(), "not in the client allowlist");
                             ch.close();
                             return;
                         }
+                        if (!internalGate.admit(ch)) {
+                            return;
+                        }
                         internalChannels.add(ch);
+                        ch.pipeline().addLast("slow-reader", new SlowReaderGuard(internalRefusals));
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()))
+                                    .addLast("tls-refusals", new TlsRefusals(internalRefusals));
+                        }
                         ch.pipeline()
                                 // A client host that vanished leaves a half-open connection: without this its
                                 // session would count as connected, and never expire, with its transactions.
@@ -165,7 +194,7 @@ public final class ReplicaServer implements AutoCloseable {
                                 .addLast("internal-decoder", new InternalRequestDecoder(format))
                                 .addLast("internal-encoder", new InternalReplyEncoder(format))
                                 .addLast("internal", new InternalConnectionHandler(view, sequencer, expiry, token,
-                                        config.wireFormat().hostOrder()));
+                                        config.wireFormat().hostOrder(), internalRefusals));
                     }
                 });
     }
@@ -179,10 +208,20 @@ public final class ReplicaServer implements AutoCloseable {
         return id;
     }
 
-    private java.util.concurrent.CompletableFuture<byte[]> append(byte[] entry) {
+    /**
+     * Appends an entry; once it has committed and been applied here, the state is complete for the
+     * term read before the append (the entry's own term is that or later): {@link TermGate}.
+     */
+    private CompletableFuture<byte[]> append(byte[] entry) {
         RaftMember m = member;
-        return m == null ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("starting"))
-                : m.append(entry);
+        if (m == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("starting"));
+        }
+        long term = m.term();
+        return m.append(entry).thenApply(replies -> {
+            termGate.ownEntryApplied(term);
+            return replies;
+        });
     }
 
     public boolean isLeader() {
@@ -226,6 +265,7 @@ public final class ReplicaServer implements AutoCloseable {
     private void roleChanged(Role role, long term, String leaderId) {
         log.info("role change: {} is now {} in term {} (leader {}) at {}", config.raft().raftId(), role, term,
                 leaderId, Instant.now());
+        metrics.roleChanged(role);
         long generation = ++leadership;
         if (role == Role.Leader) {
             System.out.println("I'm LEADER!!!!");
@@ -235,6 +275,7 @@ public final class ReplicaServer implements AutoCloseable {
         } else {
             // Whatever this replica had not committed can no longer be confirmed by it.
             sequencer.leadershipLost();
+            termGate.leadershipLost();
             if (clientInitializer != null) {
                 clientInitializer.closeAll();
             }
@@ -259,15 +300,16 @@ public final class ReplicaServer implements AutoCloseable {
     }
 
     /**
-     * Commits an empty entry in the new term. jgroups-raft appends no entry on election, and a new
-     * leader applies what its predecessor committed only once the commit index reaches it; until an
-     * entry of its own term has committed, its state may lack sessions that clients resume.
+     * Commits a {@link Command.NewTerm} entry in the new term. jgroups-raft appends no entry on election,
+     * and a new leader applies what its predecessor committed only once the commit index reaches it;
+     * until an entry of its own term has committed, its state may lack sessions that clients resume,
+     * and it answers no read from its state ({@link TermGate}).
      */
     private void confirmLeadership(long generation) {
         if (leadership != generation || !isLeader() || timer.isShutdown()) {
             return;
         }
-        append(BatchStateMachine.encode(List.of()))
+        append(BatchStateMachine.encode(List.of(CommandCodec.encode(new Command.NewTerm(member.term())))))
                 .orTimeout(config.appendTimeoutMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> {
                     if (failure == null) {
@@ -331,12 +373,17 @@ public final class ReplicaServer implements AutoCloseable {
         return subclusterDuties == null ? null : subclusterDuties.status();
     }
 
+    public ReplicaMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
         if (subclusterDuties != null) {
             subclusterDuties.close();
         }
+        metrics.close();
         if (clientListener != null) {
             clientListener.close().awaitUninterruptibly();
         }
@@ -351,6 +398,35 @@ public final class ReplicaServer implements AutoCloseable {
         }
         if (boss != null) {
             boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        if (dataDirLock != null) {
+            try {
+                dataDirLock.close();
+            } catch (IOException e) {
+                log.warn("releasing the data directory lock failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Reads answered from the applied state after a leadership check (docs/decisions/0008). */
+    private final class Reads implements ReplicatedSequencer.LeaderReads {
+        @Override
+        public boolean mayAnswerFromState(Command.Client read) {
+            return read.requestNo() <= 0 || core.knowsSession(read.session());
+        }
+
+        @Override
+        public CompletableFuture<?> confirm() {
+            RaftMember m = member;
+            if (m == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("starting"));
+            }
+            return m.confirmLeadership().thenCompose(termGate::whenComplete);
+        }
+
+        @Override
+        public List<Response> answer(List<Request> reads) {
+            return core.read(reads);
         }
     }
 
@@ -392,6 +468,10 @@ public final class ReplicaServer implements AutoCloseable {
 
         public String statusJson() {
             return ReplicaStatus.json(ReplicaServer.this);
+        }
+
+        public boolean sessionsFull() {
+            return core.knownSessions().length >= config.maxSessions();
         }
     }
 }

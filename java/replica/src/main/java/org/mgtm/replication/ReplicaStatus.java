@@ -47,11 +47,31 @@ final class ReplicaStatus {
         doc.put("preparedTransactions", s.prepared());
         doc.put("sequences", s.sequences());
         doc.put("sessions", s.sessions());
-        doc.put("logEntries", server.sequencer().entries());
-        doc.put("logCommands", server.sequencer().commands());
+        ReplicatedSequencer seq = server.sequencer();
+        doc.put("logEntries", seq.entries());
+        doc.put("logCommands", seq.commands());
+        doc.put("commandsPerEntry", ratio(seq.commands(), seq.entries()));
+        // Reads answered without the log (docs/decisions/0008): riding on their batch's entry, or, in a
+        // batch of reads only, confirmed by a leadership check round (one round serves every batch
+        // that arrived while the one before it was out).
+        doc.put("readsWithEntries", seq.readsWithEntries());
+        long rounds = member == null ? 0 : member.leaderCheck().roundsSent();
+        doc.put("readBatches", seq.readBatches());
+        doc.put("readsOnRounds", seq.readsOnRounds());
+        doc.put("checkRounds", rounds);
+        doc.put("readsPerRound", ratio(seq.readsOnRounds(), rounds));
+        // What the clients' grouping achieved: a proxy's MULTI request carries several backends' requests.
+        doc.put("clientRequests", seq.clientRequests());
+        doc.put("backendRequests", seq.backendRequests());
+        doc.put("backendRequestsPerRequest", ratio(seq.backendRequests(), seq.clientRequests()));
         doc.put("stateDigest", s.digest());
         SubclusterStatus.add(doc, server);
         return doc;
+    }
+
+    /** a / b to two decimals, 0 when b is 0. */
+    private static double ratio(long a, long b) {
+        return b == 0 ? 0 : Math.round(100.0 * a / b) / 100.0;
     }
 
     static String json(ReplicaServer server) {

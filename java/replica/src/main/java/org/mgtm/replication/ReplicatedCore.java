@@ -3,6 +3,8 @@ package org.mgtm.replication;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.mgtm.core.CoreLimits;
 import org.mgtm.core.GlobalStateMachine;
@@ -10,6 +12,7 @@ import org.mgtm.core.GtmStateMachine;
 import org.mgtm.core.ReplicatedMachine;
 import org.mgtm.core.ResponseCodec;
 import org.mgtm.core.SubclusterView;
+import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.replication.engine.BatchStateMachine;
 
@@ -18,8 +21,8 @@ import org.mgtm.replication.engine.BatchStateMachine;
  * its reply encoded for the leader. The machine is a GTM group's ({@link GtmStateMachine}, plain or in
  * sub-cluster mode) or the G-GTM's ({@link GlobalStateMachine}), as the {@link Kind} says. The engine
  * applies from one thread; the monitor lets other threads (status requests, session expiry, the leader's
- * range keeper and resolver) read a consistent state between two commands. It is uncontended on the apply
- * path, so it costs next to nothing there.
+ * reads, range keeper and resolver) read a consistent state between two commands. Reads hold it for one
+ * batch of snapshots at a time, a few microseconds.
  */
 public final class ReplicatedCore implements BatchStateMachine.Applier {
 
@@ -108,6 +111,23 @@ public final class ReplicatedCore implements BatchStateMachine.Applier {
         return reply instanceof Response.None ? null : ResponseCodec.encode(reply);
     }
 
+    /**
+     * Answers pure reads ({@link GtmStateMachine#isPureRead}) from the applied state, in order, under
+     * one hold of the monitor; changes nothing.
+     */
+    public synchronized List<Response> read(List<Request> requests) {
+        List<Response> answers = new ArrayList<>(requests.size());
+        for (Request r : requests) {
+            answers.add(core.read(r));
+        }
+        return answers;
+    }
+
+    /** Whether the state knows the session (see {@link GtmStateMachine#knowsSession}). */
+    public synchronized boolean knowsSession(long session) {
+        return core.knowsSession(session);
+    }
+
     /** Back to the empty state, before the state is loaded from the log again (a retried join). */
     public synchronized void reset() {
         core = kind.fresh();
@@ -136,6 +156,19 @@ public final class ReplicatedCore implements BatchStateMachine.Applier {
         GlobalStateMachine g = (GlobalStateMachine) core;
         return new Status(appliedCommands, (int) g.nextPosition(), 0, g.decisions().size(), 0, 0,
                 g.knownSessions().length, digest);
+    }
+
+    /** The state's sizes for the metrics' gauges, read between two commands; no digest (that costs a snapshot). */
+    public record Sizes(int open, int prepared, int sessions, long appliedCommands) {
+    }
+
+    /** For the G-GTM: the decisions it holds count as open, like in {@link #status()}. */
+    public synchronized Sizes sizes() {
+        if (core instanceof GtmStateMachine m) {
+            return new Sizes(m.openTransactionCount(), m.preparedCount(), m.knownSessions().length, appliedCommands);
+        }
+        GlobalStateMachine g = (GlobalStateMachine) core;
+        return new Sizes(g.decisions().size(), 0, g.knownSessions().length, appliedCommands);
     }
 
     /** The next GXID a begin would get; for the G-GTM the next it would grant. */

@@ -58,7 +58,7 @@ final class SubclusterDuties implements AutoCloseable {
             synchronized (this) {
                 if (ggtm == null) {
                     ggtm = LeaderClient.start(LeaderClientSettings.of(settings.ggtm(), settings.ggtmSecret())
-                            .withRequestDeadlineMillis(GGTM_DEADLINE_MILLIS)
+                            .withRequestDeadlineMillis(GGTM_DEADLINE_MILLIS).withTls(settings.ggtmTls())
                             .withClientName("sub-cluster " + settings.name() + " leader " + memberId));
                     log.info("sub-cluster {}: session with the G-GTM at {}", settings.name(), settings.ggtm());
                 }

@@ -129,7 +129,8 @@ class SubclusterGroupsTest {
     }
 
     static int begin(LeaderClient c) throws Exception {
-        return assertInstanceOf(Response.BeginGxid.class, call(c, new Request.TxnBeginGetGxid(1, false))).gxid();
+        Response r = call(c, new Request.TxnBeginGetGxid(1, false));
+        return assertInstanceOf(Response.BeginGxid.class, r, r::toString).gxid();
     }
 
     static Snapshot snapshot(LeaderClient c, int gxid) throws Exception {
@@ -149,6 +150,18 @@ class SubclusterGroupsTest {
             int gx = begin(a);
             seen.add(gx);
             assertInstanceOf(Response.Ended.class, call(a, new Request.TxnCommit(TxnRef.gxid(gx))));
+            // Below the low-water mark the leader asks for the next range: it is recorded while GXIDs are still
+            // leased (the client waits here holding them, so the keeper's pace, not the client's, is tested).
+            if (status(groupA).path("subcluster").path("leasedRemaining").asLong() < RANGE / 2) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                long left;
+                while ((left = status(groupA).path("subcluster").path("leasedRemaining").asLong()) < RANGE / 2
+                        && System.nanoTime() < end) {
+                    assertTrue(left > 0, "the leases ran out before the next range was recorded");
+                    Thread.sleep(5);
+                }
+                assertTrue(left >= RANGE / 2, "no range recorded below the low-water mark: " + left + " left");
+            }
         }
         for (int i = 1; i < seen.size(); i++) {
             assertTrue(Gxids.follows(seen.get(i), seen.get(i - 1)), "GXIDs grow: " + seen.get(i - 1) + " then " + seen.get(i));
@@ -246,7 +259,12 @@ class SubclusterGroupsTest {
                 refusal = assertInstanceOf(Response.Error.class, r).message();
             }
             if (i == 5) {
-                Thread.sleep(2500); // a range request times out: the group knows the G-GTM is away
+                // A range request times out (2 s): the group then knows the G-GTM is away, and serves on.
+                long away = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (System.nanoTime() < away && !status(groupA).path("subcluster").path("ggtm").asText()
+                        .startsWith("UNREACHABLE: serving")) {
+                    Thread.sleep(50);
+                }
                 assertTrue(status(groupA).path("subcluster").path("ggtm").asText().startsWith("UNREACHABLE: serving"),
                         status(groupA).path("subcluster").toString());
             }

@@ -6,15 +6,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import org.mgtm.config.DataDirectoryLock;
 
 /**
  * A standalone mgtm's data directory. It holds what must outlive a crash: the GXID high-water mark
@@ -22,14 +21,12 @@ import java.util.zip.CRC32C;
  * is replaced atomically (write a temporary file, fsync it, rename it over the old one, fsync the
  * directory), so a kill -9 at any instant leaves either the old or the new file, never a torn one.
  *
- * <p>A lock on {@code mgtm.lock} keeps two servers off one directory: two GTMs sharing a GXID
+ * <p>{@link DataDirectoryLock} keeps two servers off one directory: two GTMs sharing a GXID
  * reservation would hand out the same GXIDs.
  */
 public final class DataDirectory implements AutoCloseable {
     static final String STATE_FILE = "mgtm.state";
     private static final String TEMP_FILE = "mgtm.state.tmp";
-    private static final String LOCK_FILE = "mgtm.lock";
-    private static final String PID_FILE = "mgtm.pid";
     private static final long MAGIC = 0x4d47544d53544154L; // "MGTMSTAT"
     private static final int FORMAT_VERSION = 1;
 
@@ -38,29 +35,23 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     private final Path dir;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DataDirectoryLock lock;
 
-    private DataDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+    private DataDirectory(Path dir, DataDirectoryLock lock) {
         this.dir = dir;
-        this.lockChannel = lockChannel;
         this.lock = lock;
     }
 
     /** Creates the directory if needed (mode 0700) and locks it for this process. */
     public static DataDirectory open(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
+        try {
+            Files.deleteIfExists(dir.resolve(TEMP_FILE));
+        } catch (IOException e) {
+            lock.close();
+            throw e;
         }
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
-        if (lock == null) {
-            channel.close();
-            throw new IOException("data directory " + dir + " is in use by another mgtm process");
-        }
-        Files.writeString(dir.resolve(PID_FILE), ProcessHandle.current().pid() + "\n" + dir.toAbsolutePath() + "\n");
-        Files.deleteIfExists(dir.resolve(TEMP_FILE));
-        return new DataDirectory(dir, channel, lock);
+        return new DataDirectory(dir, lock);
     }
 
     public Path path() {
@@ -139,11 +130,6 @@ public final class DataDirectory implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            Files.deleteIfExists(dir.resolve(PID_FILE));
-            lock.release();
-        } finally {
-            lockChannel.close();
-        }
+        lock.close();
     }
 }

@@ -34,12 +34,15 @@ class ConformanceReplayTest {
     private static final WireFormat FORMAT = WireFormat.DEFAULT;
 
     static Stream<Path> captures() {
-        return HexCapture.captureFiles().stream();
+        return HexCapture.captureFilesOrMissing().stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
     void replaysWithEquivalentAnswers(Path file) {
+        if (file == null) {
+            HexCapture.conformanceDir(); // skips loudly, or fails when the captures are required
+        }
         HexCapture capture = HexCapture.read(file);
         XcRequestDecoder requestDecoder = capture.startsMidConnection()
                 ? XcRequestDecoder.afterStartup(FORMAT, capture.proxyFramed())

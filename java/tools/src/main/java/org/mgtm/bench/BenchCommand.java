@@ -1,5 +1,6 @@
 package org.mgtm.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Option;
         description = "pgbench-shaped load over the Postgres-XC 0.9.2 GTM protocol: each client loops "
                 + "begin + GXID, k snapshots, commit. Works against mgtm, an XC gtm or an XC gtm_proxy. "
                 + "Subcommands: chart (TPS by backends, PNG), grants (peak GXID grants/s), open-transactions "
-                + "(hold N open).",
-        subcommands = {ChartCommand.class, GrantsCommand.class, OpenTransactionsCommand.class, RelayCommand.class})
+                + "(hold N open), relay (added latency), xc (real Postgres-XC pgbench through a GTM setup).",
+        subcommands = {ChartCommand.class, GrantsCommand.class, OpenTransactionsCommand.class, RelayCommand.class,
+                org.mgtm.lab.XcBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     // -h is the host here (as in pgbench and gtm_proxy), so help is --help only.
     @Option(names = "--help", usageHelp = true, description = "Show this help message and exit.")
@@ -63,6 +65,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No per-second lines.")
     boolean quiet;
 
+    @Option(names = "--group", paramLabel = "MEMBERS",
+            description = "The replicated group behind the endpoint (id@host:raft_port,...): also print its leader's "
+                    + "log entries, commands per entry, reads per check round and backend requests per request over "
+                    + "the run (needs --secret).")
+    String group;
+
+    @Option(names = "--secret", description = "The group's shared secret (with --group).")
+    String secret;
+
+    @Option(names = "--internal-port", defaultValue = "6680",
+            description = "The group's internal port (with --group; default: ${DEFAULT-VALUE}).")
+    int internalPort;
+
     @Override
     public Integer call() throws Exception {
         ByteOrder order = WireFormat.parseHostOrder(hostOrder);
@@ -72,8 +87,20 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "mgtm-bench: %s:%d, %d clients, %s, %d snapshots per transaction, %d s%n",
                 host, port, clients, proxyFraming ? "proxy framing on " + proxyConnections + " connections" : "direct",
                 snapshots, seconds);
+        GroupCounters counters = null;
+        JsonNode before = null;
+        if (group != null) {
+            if (secret == null) {
+                throw new IllegalArgumentException("--group needs --secret");
+            }
+            counters = new GroupCounters(group, internalPort, secret);
+            before = counters.leader();
+        }
         BenchResult result = new BenchRun(settings, System.out).run();
         result.printSummary(System.out);
+        if (counters != null) {
+            GroupCounters.print(System.out, before, counters.leader());
+        }
         if (csv != null) {
             result.writeCsv(csv);
             System.out.println("timeline written to " + csv);

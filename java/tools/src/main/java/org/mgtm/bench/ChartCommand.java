@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code mgtm bench chart CSV -o PNG}: draws benchmarks/tps-clients.sh's results. */
+/** {@code mgtm bench chart CSV -o PNG}: draws benchmarks/tps-clients.sh's (and real-xc-clients.sh's) results. */
 @Command(name = "chart", mixinStandardHelpOptions = true,
         description = "Draws TPS against backends (PNG, a line per series) from a CSV with the columns series, "
                 + "backends and tps, as benchmarks/tps-clients.sh writes it. Exit status 2: unreadable CSV.")
@@ -24,6 +24,10 @@ public final class ChartCommand implements Callable<Integer> {
     @Option(names = "--title", defaultValue = "GTM throughput by number of backends",
             description = "Chart title (default: ${DEFAULT-VALUE}).")
     String title;
+
+    @Option(names = "--x-title", defaultValue = TpsChart.BACKENDS,
+            description = "The x axis's title (default: ${DEFAULT-VALUE}).")
+    String xTitle;
 
     @Option(names = "--width", defaultValue = "1000", description = "Pixels (default: ${DEFAULT-VALUE}).")
     int width;
@@ -54,7 +58,7 @@ public final class ChartCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            TpsChart.write(series, png, title, width, height, logX);
+            TpsChart.write(series, png, title, xTitle, width, height, logX);
         } catch (IOException e) {
             System.err.println("mgtm bench chart: cannot write " + png + ": " + e.getMessage());
             return 1;

@@ -14,15 +14,20 @@ import org.knowm.xchart.style.XYStyler;
 
 /**
  * TPS against the number of backends, one line per series, as the Postgres-XC GTM study drew it. The
- * legend sits under the plot so that no series, however high it climbs, is hidden behind it.
+ * legend sits under the plot so that no series, however high it climbs, is hidden behind it. Also
+ * draws the real-XC benchmark's TPS against pgbench clients per coordinator (org.mgtm.lab), hence
+ * public and with the x axis named by the caller.
  */
-final class TpsChart {
+public final class TpsChart {
+    /** The x axis of the GTM-level benchmarks. */
+    public static final String BACKENDS = "backends";
+
     private TpsChart() {
     }
 
-    static void write(Map<String, List<TpsCsv.Point>> series, Path png, String title, int width, int height,
-                      boolean logX) throws IOException {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle("backends")
+    public static void write(Map<String, List<TpsCsv.Point>> series, Path png, String title, String xAxisTitle,
+                             int width, int height, boolean logX) throws IOException {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xAxisTitle)
                 .yAxisTitle("transactions/s").build();
         XYStyler style = chart.getStyler();
         style.setLegendVisible(true);

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.mgtm.lab.WallClock;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,6 +80,22 @@ public final class ChaosCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int raftPort;
 
+    @Option(names = "--replica-hosts-from", defaultValue = "11", description = "Replicas on 127.0.0.N, N+1, ... "
+            + "(default: ${DEFAULT-VALUE}).")
+    int replicaOctet;
+
+    @Option(names = "--proxy-hosts-from", defaultValue = "31", description = "The two proxies on 127.0.0.N and N+1 "
+            + "(default: ${DEFAULT-VALUE}).")
+    int proxyOctet;
+
+    @Option(names = "--tls", defaultValue = "true", arity = "1", description = "Replication between the replicas "
+            + "over TLS, with a key store made for the run in DIR/tls (default: ${DEFAULT-VALUE}).")
+    boolean tls;
+
+    @Option(names = "--disk-size", defaultValue = "0", description = "Give each replica's data directory a tmpfs of "
+            + "this many MiB (needs root), for the disk-full, corrupt-log and truncate-log faults (default: none).")
+    int diskMegabytes;
+
     @Option(names = "--proxy-deadline-ms", defaultValue = "30000", description = "The proxies' --deadline-ms "
             + "(default: ${DEFAULT-VALUE}).")
     long proxyDeadlineMs;
@@ -122,6 +139,9 @@ public final class ChaosCommand implements Callable<Integer> {
         if (replicaCount != 3 && replicaCount != 5) {
             throw new IllegalArgumentException("--replicas must be 3 or 5");
         }
+        if (replicaOctet < 2 || replicaOctet + replicaCount > 255 || proxyOctet < 2 || proxyOctet + 2 > 255) {
+            throw new IllegalArgumentException("--replica-hosts-from and --proxy-hosts-from must leave the hosts in 127.0.0.2-254");
+        }
         FaultSchedule schedule = FaultSchedule.read(scheduleFile);
         long chosenSeed = seed != null ? seed : System.nanoTime();
         Random random = new Random(chosenSeed);
@@ -129,7 +149,15 @@ public final class ChaosCommand implements Callable<Integer> {
         if (needIptables) {
             Iptables.require();
         }
+        boolean needDisks = schedule.faults().stream().anyMatch(f -> f.kind().isDisk());
+        if (needDisks && diskMegabytes <= 0) {
+            throw new IllegalArgumentException("the schedule has disk faults: give --disk-size MiB");
+        }
+        if (diskMegabytes > 0) {
+            Tmpfs.require(dir.toAbsolutePath().getParent());
+        }
         String cp = classPath != null ? classPath : LocalProcess.ownClassPath();
+        Tmpfs.unmountUnder(dir);
         deleteTree(dir);
         Files.createDirectories(dir);
         int loadSeconds = (int) ((schedule.durationMillis() + 999) / 1000) + settleSeconds;
@@ -144,13 +172,27 @@ public final class ChaosCommand implements Callable<Integer> {
         long[] healedAtMs = {-1};
         boolean[] healFailed = {false};
         LocalCluster.Convergence[] convergence = {null};
-        LocalCluster.Layout layout = new LocalCluster.Layout(LocalCluster.Layout.hosts(replicaCount, 11),
-                LocalCluster.Layout.hosts(2, 31), clientPort, internalPort, raftPort, SECRET,
-                List.of("-x", "1000", "--io-threads", "1"),
+        List<String> replicaArgs = new ArrayList<>(List.of("-x", "1000", "--io-threads", "1"));
+        if (tls) {
+            Path store = new org.mgtm.net.TlsKeys(dir.toAbsolutePath().resolve("tls"), SECRET, 30).shared();
+            replicaArgs.addAll(List.of("--tls-keystore", store.toString()));
+        } else {
+            replicaArgs.addAll(List.of("--tls", "off"));
+        }
+        LocalCluster.Layout layout = new LocalCluster.Layout(LocalCluster.Layout.hosts(replicaCount, replicaOctet),
+                LocalCluster.Layout.hosts(2, proxyOctet), clientPort, internalPort, raftPort, SECRET, replicaArgs,
                 List.of("--deadline-ms", Long.toString(proxyDeadlineMs), "--io-threads", "1"));
-        try (LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);
+        try (Tmpfs tmpfs = new Tmpfs();
+             LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), cp, layout);
              Iptables iptables = new Iptables()) {
-            out.println("== starting " + replicaCount + " replicas and 2 proxies");
+            DiskFaults disks = null;
+            if (diskMegabytes > 0) {
+                for (LocalProcess r : cluster.replicas) {
+                    tmpfs.mount(dir.toAbsolutePath().resolve(r.name), diskMegabytes);
+                }
+                disks = new DiskFaults(cluster, dir.toAbsolutePath());
+            }
+            out.println("== " + WallClock.now() + " starting " + replicaCount + " replicas and 2 proxies");
             cluster.startReplicas();
             cluster.startProxies();
             out.println("   " + cluster.statusLine());
@@ -167,7 +209,7 @@ public final class ChaosCommand implements Callable<Integer> {
                     futures.add(pool.submit(run::run));
                 }
                 long loadStart = System.nanoTime();
-                FaultRunner runner = new FaultRunner(cluster, iptables, random, loadStart, out);
+                FaultRunner runner = new FaultRunner(cluster, iptables, disks, random, loadStart, out);
                 Future<?> faults = pool.submit(() -> {
                     try {
                         runner.runAll(schedule, applied);
@@ -187,7 +229,8 @@ public final class ChaosCommand implements Callable<Integer> {
                     long prevDone = sec > 1 ? samples.get(sec - 2)[0] : 0;
                     long prevFailed = sec > 1 ? samples.get(sec - 2)[1] : 0;
                     if (sec % 5 == 0 || done == prevDone || failed > prevFailed) {
-                        out.printf(Locale.ROOT, "   %4d s  %6d tps  errors %d%n", sec, done - prevDone, failed - prevFailed);
+                        out.printf(Locale.ROOT, "   %s %4d s  %6d tps  errors %d%n", WallClock.now(), sec, done - prevDone,
+                                failed - prevFailed);
                     }
                 }
                 for (Future<BenchResult> f : futures) {
@@ -199,7 +242,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 pool.shutdownNow();
                 pool.awaitTermination(30, TimeUnit.SECONDS);
             }
-            out.println("== stopping everything the run started");
+            out.println("== " + WallClock.now() + " stopping everything the run started");
         }
         return report(schedule, chosenSeed, started, applied, samples, results, histories, healedAtMs[0], healFailed[0],
                 loadSeconds, convergence[0]);
@@ -220,9 +263,9 @@ public final class ChaosCommand implements Callable<Integer> {
             }
             r.append("command: mgtm chaos ").append(String.join(" ", args)).append('\n');
         }
-        r.append(String.format(Locale.ROOT, "cluster: %d replicas (127.0.0.11-%d), 2 proxies (127.0.0.31-32, deadline "
+        r.append(String.format(Locale.ROOT, "cluster: %d replicas (127.0.0.%d-%d%s), 2 proxies (127.0.0.%d-%d, deadline "
                         + "%d ms), %d backends per proxy, %d snapshots per transaction, load %d s%n", replicaCount,
-                10 + replicaCount, proxyDeadlineMs, clientsPerProxy, snapshots, loadSeconds));
+                replicaOctet, replicaOctet + replicaCount - 1, tls ? ", replication over TLS" : "", proxyOctet, proxyOctet + 1, proxyDeadlineMs, clientsPerProxy, snapshots, loadSeconds));
         r.append("\nfaults (ms since the load started: scheduled, applied, ended)\n");
         int done = 0;
         int skipped = 0;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import org.mgtm.lab.WallClock;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.mgtm.chaos.ChaosCommand.Applied;
@@ -15,11 +16,23 @@ import org.mgtm.lab.LocalProcess;
 final class FaultRunner {
     private final LocalCluster cluster;
     private final Iptables iptables;
+    private final DiskFaults disks;
+    /** When each replica last printed "I'm LEADER!!!!" (nanoTime), as its log watcher saw the line. */
+    private final java.util.Map<String, Long> leaderLines = new java.util.concurrent.ConcurrentHashMap<>();
     private final Random random;
     private final long loadStart;
     private final PrintStream out;
 
-    FaultRunner(LocalCluster cluster, Iptables iptables, Random random, long loadStart, PrintStream out) {
+    FaultRunner(LocalCluster cluster, Iptables iptables, DiskFaults disks, Random random, long loadStart,
+                PrintStream out) {
+        for (LocalProcess r : cluster.replicas) {
+            r.onLine(line -> {
+                if (line.contains("I'm LEADER!!!!")) {
+                    leaderLines.put(r.name, System.nanoTime());
+                }
+            });
+        }
+        this.disks = disks;
         this.cluster = cluster;
         this.iptables = iptables;
         this.random = random;
@@ -48,12 +61,13 @@ final class FaultRunner {
             } catch (Exception e) {
                 detail = "could not be applied: " + e;
                 applied.add(new Applied(f, start, nowMs(), detail, false));
-                out.printf(Locale.ROOT, "   %6.1f s  %s: %s%n", start / 1000.0, f, detail);
+                out.printf(Locale.ROOT, "   %s %6.1f s  %s: %s%n", WallClock.now(), start / 1000.0, f, detail);
                 continue;
             }
             long end = nowMs();
             applied.add(new Applied(f, start, end, detail, false));
-            out.printf(Locale.ROOT, "   %6.1f s  %s: %s (%.1f s)%n", start / 1000.0, f, detail, (end - start) / 1000.0);
+            out.printf(Locale.ROOT, "   %s %6.1f s  %s: %s (%.1f s)%n", WallClock.now(), start / 1000.0, f, detail,
+                    (end - start) / 1000.0);
         }
     }
 
@@ -68,12 +82,16 @@ final class FaultRunner {
                 }
                 String what = victim.toString();
                 victim.kill9();
+                long killed = System.nanoTime();
                 LocalProcess next = cluster.awaitLeader(30_000, f.kind() == FaultSchedule.Kind.KILL_LEADER
                         ? victim : null);
-                double elected = secondsSince(t0);
+                double elected = secondsSince(killed);
+                Long line = next == null ? null : leaderLines.get(next.name);
+                String announced = line == null || line < killed ? "" : String.format(Locale.ROOT,
+                        "; it announced its leadership %.2f s after the kill", (line - killed) / 1e9);
                 victim.start(90_000);
-                return String.format(Locale.ROOT, "kill -9 %s; leader %s after %.1f s; restarted after %.1f s", what,
-                        next == null ? "NONE" : next.name, elected, secondsSince(t0));
+                return String.format(Locale.ROOT, "kill -9 %s; leader %s after %.2f s; restarted after %.1f s%s",
+                        what, next == null ? "NONE" : next.name, elected, secondsSince(t0), announced);
             }
             case PAUSE_LEADER, PAUSE_RANDOM -> {
                 LocalProcess victim = f.kind() == FaultSchedule.Kind.PAUSE_LEADER
@@ -116,6 +134,17 @@ final class FaultRunner {
                 LocalProcess l = cluster.awaitLeader(60_000, null);
                 return String.format(Locale.ROOT, "kill -9 of every replica in %.1f s; all running after %.1f s, "
                         + "leader %s after %.1f s", down, running, l == null ? "NONE" : l.name, secondsSince(t0));
+            }
+            case DISK_FULL, CORRUPT_LOG, TRUNCATE_LOG -> {
+                if (disks == null) {
+                    throw new IllegalStateException(f.kind().text + " needs --disk-size");
+                }
+                LocalProcess victim = pick(cluster.replicas);
+                if (victim == null) {
+                    return "no replica running";
+                }
+                return f.kind() == FaultSchedule.Kind.DISK_FULL ? disks.fill(victim, f.lengthMillis())
+                        : disks.damage(victim, f.kind() == FaultSchedule.Kind.TRUNCATE_LOG);
             }
             default -> throw new IllegalStateException(f.kind().toString());
         }
@@ -169,7 +198,7 @@ final class FaultRunner {
             out.println("   healing failed: " + e);
         }
         long at = nowMs();
-        out.printf(Locale.ROOT, "   %6.1f s  healed everything: %s%n", at / 1000.0, cluster.statusLine());
+        out.printf(Locale.ROOT, "   %s %6.1f s  healed everything: %s%n", WallClock.now(), at / 1000.0, cluster.statusLine());
         return at;
     }
 

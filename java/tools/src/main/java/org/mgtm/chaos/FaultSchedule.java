@@ -23,6 +23,9 @@ import java.util.Locale;
  * at 60s restart-all
  * every 10s from 5s until 100s kill-leader
  * every 20s from 7s count 100 kill-leader
+ * at 70s disk-full 5s                    # a random replica's disk full for 5 s (needs --disk-size)
+ * at 80s corrupt-log                     # a random replica's log damaged while it is down (needs --disk-size)
+ * at 90s truncate-log                    # a random replica's log cut short while it is down (needs --disk-size)
  * </pre>
  *
  * Times take {@code ms}, {@code s} or {@code m}. {@code every} without {@code until}/{@code count}
@@ -38,7 +41,13 @@ public final class FaultSchedule {
         ISOLATE_LEADER("partition isolate-leader", true),
         MAJORITY_MINORITY("partition majority-minority", true),
         BRIDGE("partition bridge", true),
-        RESTART_ALL("restart-all", false);
+        RESTART_ALL("restart-all", false),
+        /** A random replica's disk (its tmpfs, mgtm chaos --disk-size) filled up for LENGTH, then freed. */
+        DISK_FULL("disk-full", true),
+        /** A random replica killed, bytes in the middle of its log flipped, started again (it must refuse). */
+        CORRUPT_LOG("corrupt-log", false),
+        /** A random replica killed, its log cut short, started again (it must refuse). */
+        TRUNCATE_LOG("truncate-log", false);
 
         public final String text;
         final boolean needsLength;
@@ -58,6 +67,11 @@ public final class FaultSchedule {
 
         public boolean isKill() {
             return this == KILL_LEADER || this == KILL_RANDOM;
+        }
+
+        /** Needs the replicas' data on their own size-limited file systems. */
+        public boolean isDisk() {
+            return this == DISK_FULL || this == CORRUPT_LOG || this == TRUNCATE_LOG;
         }
     }
 

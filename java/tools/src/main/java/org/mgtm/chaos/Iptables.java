@@ -44,6 +44,20 @@ public final class Iptables implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts only the packets from each address of {@code from} to each of {@code to}: {@code to} no longer
+     * hears {@code from}, which still hears them (TCP data gets through in that direction; its
+     * acknowledgements do not).
+     */
+    public void cutOneWay(List<String> from, List<String> to, List<Integer> ports) throws IOException {
+        String portList = ports.stream().map(String::valueOf).collect(Collectors.joining(","));
+        for (String a : from) {
+            for (String b : to) {
+                drop(a, b, portList);
+            }
+        }
+    }
+
     private void drop(String from, String to, String ports) throws IOException {
         List<String> rule = List.of("-s", from, "-d", to, "-p", "tcp", "-m", "multiport", "--ports", ports,
                 "-j", "DROP");

@@ -19,6 +19,7 @@ import org.mgtm.bench.BenchSettings;
 import org.mgtm.chart.FailoverChart;
 import org.mgtm.protocol.WireFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
  * 127.0.0.11-13 and 2 mgtm_proxy processes on 127.0.0.31-32, runs the pgbench-shaped load through both
  * proxies with a live line per second, kills the leader with SIGKILL, and reports the failover pause,
  * the totals, whether any backend saw an error, and a PNG chart. Stops everything it started. With
- * {@code --pgxc-home} (or PGXC_HOME) the same on a real Postgres-XC 0.9.2 cluster: {@link XcDemo}.
+ * {@code --pgxc-home} (or PGXC_HOME) the same on a real Postgres-XC 0.9.2 cluster ({@link #runOnXc}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Failover demo on loopback: 3 mgtm replicas, 2 mgtm_proxy, load through both, kill the leader.",
@@ -39,8 +40,14 @@ public final class DemoCommand implements Callable<Integer> {
     int seconds;
 
     @Option(names = "--kill-at", defaultValue = "10", split = ",",
-            description = "Seconds into the load at which the leader is killed; several: 10,20 (default: ${DEFAULT-VALUE}).")
+            description = "Seconds after the clock started at which the leader is killed; several: 10,20 "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<Integer> killAt;
+
+    @Option(names = "--warmup", defaultValue = "3",
+            description = "Seconds of load before the clock starts, so that the JVMs' warm-up (class loading, JIT) "
+                    + "does not dominate the chart; not counted in the totals (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
 
     @Option(names = {"-c", "--clients"}, defaultValue = "16",
             description = "Backends per proxy; with --pgxc-home pgbench clients per coordinator (default: ${DEFAULT-VALUE}).")
@@ -50,33 +57,8 @@ public final class DemoCommand implements Callable<Integer> {
             + "with --pgxc-home run/demo-xc).")
     Path dir;
 
-    @Option(names = "--replica-hosts", split = ",", defaultValue = "127.0.0.11,127.0.0.12,127.0.0.13",
-            description = "The mgtm replicas' addresses (default: ${DEFAULT-VALUE}).")
-    List<String> replicaHosts;
-
-    @Option(names = "--node-hosts", split = ",", defaultValue = "127.0.0.31,127.0.0.32",
-            description = "The XC nodes' addresses: an mgtm_proxy on each, with --pgxc-home also an XC datanode and "
-                    + "coordinator (default: ${DEFAULT-VALUE}).")
-    List<String> nodeHosts;
-
-    @Option(names = "--pgxc-home", defaultValue = "${env:PGXC_HOME}",
-            description = "An existing Postgres-XC 0.9.2 installation: run the demo on real XC (default: $PGXC_HOME).")
-    Path pgxcHome;
-
-    @Option(names = "--pgxc-user", description = "The user XC runs as (default: postgres when root, else the current user).")
-    String pgxcUser;
-
-    @Option(names = {"-s", "--scale"}, defaultValue = "10",
-            description = "pgbench scale of the XC lab's database (default: ${DEFAULT-VALUE}).")
-    int scale;
-
-    @Option(names = "--lab-dir", defaultValue = "run/xc-lab",
-            description = "The XC lab: data directories and mgtm's data, created on first use and kept "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Path labDir;
-
-    @Option(names = "--jar", description = "The mgtm jar to start the processes from (default: this one's class path).")
-    Path jar;
+    @Mixin
+    LabOptions lab;
 
     @Option(names = "--subclusters", defaultValue = "0",
             description = "Sub-cluster demo (docs/subclusters.md): the G-GTM x3 on 127.0.0.111-113 and this many "
@@ -99,50 +81,66 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String classPath = jar != null ? jar.toAbsolutePath().toString() : LocalProcess.ownClassPath();
-        if (pgxcHome != null && !pgxcHome.toString().isEmpty()) {
-            String user = pgxcUser != null ? pgxcUser : XcInstallation.defaultUser();
+        if (lab.hasPgxcHome()) {
             try {
-                return new XcDemo(new XcInstallation(pgxcHome, user), new XcDemo.Settings(classPath, replicaHosts,
-                        nodeHosts, labDir, dir != null ? dir : Path.of("run/demo-xc"), scale, clientsPerProxy, seconds,
-                        killAt)).run();
-            } catch (java.io.IOException | IllegalStateException e) {
+                return runOnXc(dir != null ? dir : Path.of("run/demo-xc"));
+            } catch (java.io.IOException | IllegalStateException | IllegalArgumentException e) {
                 // what failed and where its log is: a stack trace would only hide it
                 System.err.println("mgtm demo: " + e.getMessage());
                 return 1;
             }
         }
         if (subclusters > 0) {
-            return subclusterDemo(classPath);
+            return subclusterDemo(lab.classPath());
         }
         Path runDir = dir != null ? dir : Path.of("run/demo");
         deleteTree(runDir);
         Files.createDirectories(runDir);
-        try (LabCluster cluster = LabCluster.start(classPath, replicaHosts, nodeHosts, runDir, runDir, 1000)) {
+        try (LabCluster cluster = LabCluster.start(lab.classPath(), lab.replicaHosts, lab.nodeHosts, runDir, runDir,
+                1000)) {
             return runLoad(cluster, runDir);
         } finally {
             System.out.println("== stopped everything the demo started; logs in " + runDir);
         }
     }
 
+    /**
+     * The demo on a real Postgres-XC 0.9.2: a group of every replica host with an mgtm_proxy per node,
+     * XC's datanode and coordinator on each node (bin/node-start), pgbench through every coordinator
+     * with the leader killed at the kill times, the figures and checks ({@link XcRunReport}).
+     */
+    private int runOnXc(Path runDir) throws Exception {
+        deleteTree(runDir);
+        XcInstallation xc = lab.installation();
+        XcSetup setup = new XcSetup(XcSetup.Gtm.GROUP, lab.replicaHosts.size(), SingleGtm.Proxy.MGTM, null, killAt);
+        try (XcLabSession session = XcLabSession.open(xc, lab.lab(xc), runDir)) {
+            XcRunResult result = XcRun.run(session, setup, lab.classPath(), lab.replicaHosts,
+                    new XcRun.Options(clientsPerProxy, seconds, 0, false, false, "xc-demo"), session.runDir);
+            return result.passed() ? 0 : 1;
+        } finally {
+            System.out.println("== stopped everything the demo started; logs in " + runDir.toAbsolutePath());
+        }
+    }
+
     private int runLoad(LabCluster cluster, Path runDir) throws Exception {
-        System.out.printf(Locale.ROOT, "== load: %d backends on each proxy, %d s; killing the leader at %s s%n",
-                clientsPerProxy, seconds, killAt);
+        System.out.printf(Locale.ROOT, "== %s load: %d backends on each proxy, %d s of warm-up, then %d s on the clock; "
+                + "killing the leader at %s s%n", WallClock.now(), clientsPerProxy, warmupSeconds, seconds, killAt);
         List<BenchRun> runs = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(nodeHosts.size());
+        ExecutorService pool = Executors.newFixedThreadPool(lab.nodeHosts.size());
         List<Future<BenchResult>> results = new ArrayList<>();
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        for (String host : nodeHosts) {
+        for (String host : lab.nodeHosts) {
             BenchRun run = new BenchRun(new BenchSettings(new InetSocketAddress(host, LabCluster.CLIENT_PORT), clientsPerProxy,
-                    seconds, 5, false, 1, WireFormat.DEFAULT, false), quiet);
+                    warmupSeconds + seconds, 5, false, 1, WireFormat.DEFAULT, false), quiet);
             runs.add(run);
             results.add(pool.submit(run::run));
         }
+        TimeUnit.SECONDS.sleep(warmupSeconds);
+        long errorsBefore = runs.stream().mapToLong(BenchRun::failedTransactions).sum();
         long start = System.nanoTime();
-        List<double[]> perSecond = new ArrayList<>();
-        List<Double> kills = new ArrayList<>();
-        List<Long> completions = new ArrayList<>();  // total completed at each sample
-        long lastSecondTotal = 0;
+        DemoTimeline timeline = new DemoTimeline(SAMPLE_MILLIS, runs.stream().mapToLong(BenchRun::completedTransactions).sum());
+        System.out.printf(Locale.ROOT, "   %s  clock started after the warm-up%n", WallClock.now());
+        long lastSecondTotal = timeline.transactions();
         int nextKill = 0;
         for (int sample = 1; sample <= seconds * 1000 / SAMPLE_MILLIS; sample++) {
             long due = start + TimeUnit.MILLISECONDS.toNanos(sample * SAMPLE_MILLIS);
@@ -150,46 +148,55 @@ public final class DemoCommand implements Callable<Integer> {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            completions.add(runs.stream().mapToLong(BenchRun::completedTransactions).sum());
-            double at = sample * SAMPLE_MILLIS / 1000.0;
+            timeline.sample(runs.stream().mapToLong(BenchRun::completedTransactions).sum());
+            double at = timeline.seconds(sample);
             if (nextKill < killAt.size() && at >= killAt.get(nextKill)) {
                 nextKill++;
                 LocalProcess victim = cluster.killLeader();
                 if (victim != null) {
-                    kills.add(at);
-                    System.out.printf(Locale.ROOT, "   %5.1f s  kill -9 of the leader %s%n", at, victim);
+                    timeline.kill(at);
+                    System.out.printf(Locale.ROOT, "   %s  %5.1f s  kill -9 of the leader %s%n", WallClock.now(), at, victim);
                 }
             }
             if (sample % (1000 / SAMPLE_MILLIS) == 0) {
-                long total = completions.get(completions.size() - 1);
-                long errors = runs.stream().mapToLong(BenchRun::failedTransactions).sum();
+                long total = timeline.transactions();
+                long errors = runs.stream().mapToLong(BenchRun::failedTransactions).sum() - errorsBefore;
                 String leader = cluster.leader(200);
-                perSecond.add(new double[] {at, total - lastSecondTotal});
-                System.out.printf(Locale.ROOT, "   %3.0f s  %7d tps  errors %d  leader %s%n", at, total - lastSecondTotal,
-                        errors, leader == null ? "(none)" : leader);
+                System.out.printf(Locale.ROOT, "   %s  %5.0f s  %7d tps  errors %d  leader %s%n", WallClock.now(), at,
+                        total - lastSecondTotal, errors, leader == null ? "(none)" : leader);
                 lastSecondTotal = total;
             }
         }
-        long transactions = 0;
         long errors = 0;
         for (Future<BenchResult> f : results) {
-            BenchResult r = f.get(60, TimeUnit.SECONDS);
-            transactions += r.transactions();
-            errors += r.errors();
+            errors += f.get(60, TimeUnit.SECONDS).errors();
         }
         pool.shutdown();
-        double pause = longestPauseAfter(completions, kills);
+        long transactions = timeline.transactions();
+        List<FailoverChart.Pause> pauses = timeline.pauses();
+        List<FailoverChart.Kill> kills = new ArrayList<>();
+        for (int i = 0; i < pauses.size(); i++) {
+            kills.add(new FailoverChart.Kill(i + 1, timeline.kills().get(i), String.format(Locale.ROOT,
+                    "kill -9 of the leader at %.1f s", timeline.kills().get(i))));
+        }
         Path png = runDir.resolve("demo-timeline.png");
-        FailoverChart.write(png, Map.of("transactions/s (both proxies)", perSecond), FailoverChart.numbered(kills),
-                "mgtm failover demo: "
-                + replicaHosts.size() + " replicas, " + nodeHosts.size() + " proxies, "
-                + (nodeHosts.size() * clientsPerProxy) + " backends");
-        writeCsv(runDir.resolve("demo-timeline.csv"), perSecond);
-        System.out.println("== result");
-        System.out.printf(Locale.ROOT, "   transactions: %d (%.0f tps on average), backend errors: %d%n", transactions,
-                transactions / (double) seconds, errors);
+        // Rates over 200 ms windows: a half-second pause is a visible dip to zero, which per-second bars hide.
+        FailoverChart.write(png, Map.of("transactions/s over 200 ms (both proxies)", timeline.rate(2)), kills, pauses,
+                "mgtm failover demo: " + lab.replicaHosts.size() + " replicas, " + lab.nodeHosts.size() + " proxies, "
+                        + (lab.nodeHosts.size() * clientsPerProxy) + " backends",
+                "seconds since the clock started (after " + warmupSeconds + " s of warm-up load, not shown)");
+        writeCsv(runDir.resolve("demo-timeline.csv"), timeline.rate(10));
+        System.out.println("== " + WallClock.now() + " result");
+        System.out.printf(Locale.ROOT, "   transactions: %d in %d s (%.0f tps on average), backend errors: %d%n",
+                transactions, seconds, transactions / (double) seconds, errors);
+        for (int i = 0; i < pauses.size(); i++) {
+            FailoverChart.Pause p = pauses.get(i);
+            System.out.printf(Locale.ROOT, "   failover pause after kill #%d (longest stretch without a completed "
+                    + "transaction): %.1f s, from %.1f s to %.1f s%n", i + 1, p.seconds(), p.fromSeconds(),
+                    p.fromSeconds() + p.seconds());
+        }
         System.out.printf(Locale.ROOT, "   failover pause (longest stretch without a completed transaction after a kill): "
-                + "%.1f s%n", pause);
+                + "%.1f s%n", timeline.longestPause());
         System.out.println("   " + (errors == 0 ? "no backend saw an error" : "BACKENDS SAW ERRORS"));
         System.out.println("   chart: " + png);
         return errors == 0 && transactions > 0 ? 0 : 1;
@@ -214,25 +221,6 @@ public final class DemoCommand implements Callable<Integer> {
             System.err.println("mgtm demo: " + e.getMessage());
             return 1;
         }
-    }
-
-    /** The longest run of samples without progress that starts at or after a kill, in seconds. */
-    static double longestPauseAfter(List<Long> completions, List<Double> kills) {
-        if (kills.isEmpty()) {
-            return 0;
-        }
-        int firstKillSample = (int) Math.round(kills.get(0) * 1000 / SAMPLE_MILLIS) - 1;
-        int longest = 0;
-        int current = 0;
-        for (int i = Math.max(1, firstKillSample); i < completions.size(); i++) {
-            if (completions.get(i).equals(completions.get(i - 1))) {
-                current++;
-                longest = Math.max(longest, current);
-            } else {
-                current = 0;
-            }
-        }
-        return longest * SAMPLE_MILLIS / 1000.0;
     }
 
     private static void writeCsv(Path file, List<double[]> perSecond) throws java.io.IOException {

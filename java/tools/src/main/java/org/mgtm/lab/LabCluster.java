@@ -6,11 +6,12 @@ import java.util.List;
 import org.mgtm.client.Member;
 
 /**
- * The mgtm side of the demos, at the lab's ports and secret: a replica on each replica host and an mgtm_proxy on
- * each node host (each process binds its own loopback address), started by the one local-cluster launcher,
- * {@link LocalCluster}. {@link #close()} stops the proxies, then the replicas.
+ * The mgtm side of the demos and of the real-XC benchmark's group setups ({@link LabGtm}), at the lab's ports
+ * and secret: a replica on each replica host and an mgtm_proxy on each node host (each process binds its own
+ * loopback address), started by the one local-cluster launcher, {@link LocalCluster}. {@link #close()} stops
+ * the proxies, then the replicas.
  */
-final class LabCluster implements AutoCloseable {
+final class LabCluster implements LabGtm {
     static final String SECRET = "mgtm-demo-secret";
     static final int RAFT_PORT = 7800;
     static final int CLIENT_PORT = 6666;
@@ -50,13 +51,20 @@ final class LabCluster implements AutoCloseable {
     }
 
     /** {@code mgtm1@host:7800,...}: the group as replicas and proxies are told it. */
-    String memberSpec() {
+    @Override
+    public String memberSpec() {
         return Member.format(cluster.members());
     }
 
-    /** The member that reports itself leader, or null. */
-    String leader(long timeoutMillis) {
-        LocalProcess leader = cluster.leader();
+    @Override
+    public boolean replicated() {
+        return true;
+    }
+
+    /** The member that reports itself leader, or null when none answers so within {@code timeoutMillis} each. */
+    @Override
+    public String leader(long timeoutMillis) {
+        LocalProcess leader = cluster.leader(timeoutMillis);
         return leader == null ? null : leader.name;
     }
 
@@ -69,7 +77,8 @@ final class LabCluster implements AutoCloseable {
     }
 
     /** SIGKILLs the current leader; returns its process, or null when no live leader was found. */
-    LocalProcess killLeader() throws InterruptedException {
+    @Override
+    public LocalProcess killLeader() throws InterruptedException {
         LocalProcess victim = cluster.leader();
         if (victim == null || !victim.alive()) {
             return null;

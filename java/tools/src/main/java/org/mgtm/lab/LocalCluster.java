@@ -156,13 +156,19 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The replica that reports itself leader (the highest term if several), or null. */
     public LocalProcess leader() {
+        return leader(700);
+    }
+
+    /** As {@link #leader()}, waiting at most {@code timeoutMillis} for each replica's answer. */
+    public LocalProcess leader(long timeoutMillis) {
         LocalProcess best = null;
         long bestTerm = -1;
         for (LocalProcess m : replicas) {
             if (!m.alive() || m.paused()) {
                 continue;
             }
-            JsonNode s = GroupStatus.fetch(statusGroup, m.name, new InetSocketAddress(m.host, layout.internalPort()), layout.secret(), 700);
+            JsonNode s = GroupStatus.fetch(statusGroup, m.name, new InetSocketAddress(m.host, layout.internalPort()), layout.secret(),
+                    timeoutMillis);
             if ("Leader".equals(s.path("role").asText()) && s.path("term").asLong() > bestTerm) {
                 best = m;
                 bestTerm = s.path("term").asLong();

@@ -19,9 +19,11 @@ import java.util.function.Consumer;
 /**
  * One process on this machine, as every local group starts it: the lab demos, the chaos run and the process
  * tests (replica groups, proxies, crash recovery, the raft engine's) start mgtm processes here, so they all
- * run with the same JVM flags and the same start, wait and stop; the XC demo starts the lab's other programs
- * (node-start, pgbench, psql, initdb) here too ({@link #program}, {@link #run}). bin/lib/mgtm-common.sh starts processes the same way from the
- * shell, with the same flags (LocalProcessTest holds the two together).
+ * run with the same JVM flags and the same start, wait and stop; the real-XC demo and benchmark start the
+ * lab's other programs (node-start, pgbench, psql, tcpdump, the original gtm and gtm_proxy) here too
+ * ({@link #program}, {@link #run}), awaiting those that print nothing when they serve by their own listening
+ * socket ({@link #awaitListening}). bin/lib/mgtm-common.sh starts processes the same way from the shell, with
+ * the same flags (LocalProcessTest holds the two together).
  *
  * <p>The child's output goes straight into its log file (reading its pipe instead races with the JVM draining
  * it at exit); a watcher follows the file from where each start began and hands every line to the listeners,
@@ -223,6 +225,29 @@ public final class LocalProcess implements AutoCloseable {
                 throw new IOException(name + " did not start within " + waitMillis + " ms; see " + log);
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until this process (or a program it started, as runuser does) listens on {@code host:port}, for
+     * programs that say nothing on their output when they serve (the original gtm and gtm_proxy log to their
+     * own files). Looks at the kernel's socket tables, never connects ({@link ListeningSockets}): a socket of
+     * another program at that address does not count. Fails when the process exits first or {@code waitMillis}
+     * pass.
+     */
+    public void awaitListening(String host, int port, long waitMillis) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        Process p = process;
+        while (!ListeningSockets.heldBy(p.toHandle(), ListeningSockets.listeners(host, port))) {
+            if (!p.isAlive()) {
+                throw new IOException(name + " exited with status " + p.exitValue() + " before it served " + host
+                        + ":" + port + "; see " + log + "\n" + tail(30));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(name + " did not serve " + host + ":" + port + " within " + waitMillis
+                        + " ms; see " + log);
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -19,6 +19,7 @@ final class XcInstallation {
     private static final List<String> PROGRAMS = List.of("postgres", "initdb", "pg_ctl", "pg_controldata", "psql",
             "createdb", "pgbench");
     private static final Pattern NEXT_XID = Pattern.compile("NextXID:\\s*(\\d+)/(\\d+)");
+    private static final Pattern CLEAN_SHUTDOWN = Pattern.compile("(?m)^Database cluster state:\\s*shut down$");
 
     final Path home;
     final String user;
@@ -78,22 +79,32 @@ final class XcInstallation {
     }
 
     /**
-     * The next XID of a stopped instance, from its control file: XC nodes use local XIDs before they
-     * have a GTM (initdb), and mgtm must start above every XID any node ever used.
+     * What a stopped instance's control file says: its next XID (XC nodes use local XIDs before they
+     * have a GTM, and a GTM must start above every XID any node ever used), and whether the instance
+     * was shut down cleanly — after a crash the file holds the last checkpoint's NextXID, which may lag
+     * the XIDs used since.
      */
-    long nextXid(Path dataDir, Path log) throws IOException, InterruptedException {
+    record ControlData(long nextXid, boolean shutDownCleanly) {
+        /** Both instances' data at once: the higher next XID, clean only if both were. */
+        ControlData and(ControlData other) {
+            return new ControlData(Math.max(nextXid, other.nextXid), shutDownCleanly && other.shutDownCleanly);
+        }
+    }
+
+    ControlData controlData(Path dataDir, Path log) throws IOException, InterruptedException {
         String out = run(log, "pg_controldata", dataDir.toString());
         Matcher m = NEXT_XID.matcher(out);
         if (!m.find()) {
             throw new IOException("pg_controldata " + dataDir + " printed no NextXID:\n" + out);
         }
-        return Long.parseLong(m.group(2));
+        return new ControlData(Long.parseLong(m.group(2)), CLEAN_SHUTDOWN.matcher(out).find());
     }
 
     /** The one value {@code sql} returns through the coordinator at host:port (psql -At, no psqlrc). */
     String query(String host, int port, String database, String sql, Path log) throws IOException, InterruptedException {
-        String out = run(log, "psql", "-X", "-q", "-At", "-h", host, "-p", Integer.toString(port), "-d", database,
-                "-c", sql).strip();
+        // A query waits as long as its backend waits for the GTM: two minutes, not run()'s ten.
+        String out = LocalProcess.run("psql", command("psql", "-X", "-q", "-At", "-h", host, "-p", Integer.toString(port),
+                "-d", database, "-c", sql), Map.of(), log, 120_000).strip();
         return out.contains("\n") ? out.substring(out.lastIndexOf('\n') + 1) : out;
     }
 

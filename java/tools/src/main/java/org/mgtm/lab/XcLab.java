@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The real-XC demo's persistent lab directory: per node ({@code node1}, ...) a datanode and a
- * coordinator data directory, their Unix socket directory and the node.conf that bin/node-start and
- * bin/node-stop read; {@code mgtm/} holds the replicas' data, so the GXID counter never goes back
- * below what the nodes used. Created on first use (initdb, the pgbench database, the coordinators'
- * catalogs in step) and reused while its scale and node count stay the same.
+ * The persistent lab directory of the real-XC demo and benchmark: per node ({@code node1}, ...) a
+ * datanode and a coordinator data directory, their Unix socket directory and the node.conf that
+ * bin/node-start and bin/node-stop read. Created on first use (initdb, the pgbench database, the
+ * coordinators' catalogs in step) and reused while its scale and node count stay the same. No GTM
+ * state is kept here: every GTM starts above the highest XID in the nodes' control files
+ * ({@link #highestNextXid}), whichever GTM served them before.
  */
 final class XcLab {
     static final int COORDINATOR_PORT = 5432;
@@ -38,8 +39,16 @@ final class XcLab {
         this.scale = scale;
     }
 
+    int scale() {
+        return scale;
+    }
+
     int nodes() {
         return nodeHosts.size();
+    }
+
+    List<String> nodeHosts() {
+        return nodeHosts;
     }
 
     String host(int node) {
@@ -60,10 +69,6 @@ final class XcLab {
 
     private Path datanodeData(int node) {
         return nodeDir(node).resolve("datanode");
-    }
-
-    Path mgtmData() {
-        return root.resolve("mgtm");
     }
 
     /** Refuses a directory that holds something else: the lab is removed and made again when it is not ready. */
@@ -153,14 +158,17 @@ final class XcLab {
         xc.giveToUser(file);
     }
 
-    /** One above the highest XID any instance used (each must be stopped: the control file is read). */
-    long highestNextXid(Path logDir) throws IOException, InterruptedException {
-        long highest = 0;
+    /**
+     * The highest next XID of every instance, and whether all were shut down cleanly (each must be
+     * stopped: the control files are read).
+     */
+    XcInstallation.ControlData highestNextXid(Path logDir) throws IOException, InterruptedException {
+        XcInstallation.ControlData all = new XcInstallation.ControlData(0, true);
+        Path log = logDir.resolve("pg_controldata.log");
         for (int n = 0; n < nodes(); n++) {
-            highest = Math.max(highest, xc.nextXid(datanodeData(n), logDir.resolve("pg_controldata.log")));
-            highest = Math.max(highest, xc.nextXid(coordinatorData(n), logDir.resolve("pg_controldata.log")));
+            all = all.and(xc.controlData(datanodeData(n), log)).and(xc.controlData(coordinatorData(n), log));
         }
-        return highest;
+        return all;
     }
 
     /** createdb and pgbench -i -s SCALE through the first node's coordinator (the DDL reaches the datanodes). */

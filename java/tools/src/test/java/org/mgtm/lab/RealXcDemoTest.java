@@ -10,17 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * The failover demo on a real Postgres-XC 0.9.2 (bin/mgtm-demo --pgxc-home), shortened: pgbench -s 2
  * -c 8 -T 20 through both coordinators, the leader killed at 8 s. Runs only when PGXC_HOME names an
- * installation (surefire passes the environment on); the project never builds XC, so CI skips it,
- * loudly. The lab is kept in target/xc-lab (made on the first run, about a minute). The addresses
- * are the lab's unless MGTM_DEMO_REPLICA_HOSTS / MGTM_DEMO_NODE_HOSTS name others (e.g. when
- * another lab uses 127.0.0.11-13 and .31-.32 on this machine).
+ * installation, at the lab's addresses unless the environment names others ({@link RealXc}). The lab
+ * is kept in target/xc-lab (made on the first run, about a minute).
  */
 class RealXcDemoTest {
     private static final Pattern KILLED = Pattern.compile("kill -9 of the leader (mgtm\\d+)");
@@ -28,19 +25,12 @@ class RealXcDemoTest {
 
     @Test
     void leaderKilledUnderPgbenchThroughBothCoordinatorsWithoutErrorsOrLostMoney() throws Exception {
-        String home = System.getenv("PGXC_HOME");
-        if (home == null || home.isBlank()) {
-            String why = "NOT TESTED: the failover demo on a real Postgres-XC 0.9.2 (pgbench through 2 coordinators, "
-                    + "leader kill, balance check) was skipped: PGXC_HOME is not set. To run it: "
-                    + "PGXC_HOME=/path/to/pgxc-0.9.2 mvn test -Dtest=RealXcDemoTest";
-            System.err.println(why);
-            Assumptions.assumeTrue(false, why);
-        }
+        String home = RealXc.homeOrSkip("the failover demo on a real Postgres-XC 0.9.2 (pgbench through 2 "
+                + "coordinators, leader kill, balance check)", "RealXcDemoTest");
         Path dir = Path.of("target", "xc-demo");
         List<String> args = new ArrayList<>(List.of("--pgxc-home", home, "-s", "2", "-c", "8", "-T", "20",
                 "--kill-at", "8", "--dir", dir.toString(), "--lab-dir", Path.of("target", "xc-lab").toString()));
-        addHosts(args, "--replica-hosts", "MGTM_DEMO_REPLICA_HOSTS");
-        addHosts(args, "--node-hosts", "MGTM_DEMO_NODE_HOSTS");
+        RealXc.addHosts(args);
 
         int rc = new CommandLine(new DemoCommand()).execute(args.toArray(String[]::new));
 
@@ -54,12 +44,5 @@ class RealXcDemoTest {
         assertTrue(leader.find(), () -> "no leader at the end:\n" + summary);
         assertNotEquals(killed.group(1), leader.group(1), summary);
         assertTrue(Files.size(dir.resolve("xc-demo-timeline.png")) > 0);
-    }
-
-    private static void addHosts(List<String> args, String option, String variable) {
-        String hosts = System.getenv(variable);
-        if (hosts != null && !hosts.isBlank()) {
-            args.addAll(List.of(option, hosts));
-        }
     }
 }

@@ -3,6 +3,7 @@ package org.mgtm.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -35,11 +36,19 @@ import org.mgtm.replication.ReplicaGroupProcess;
 
 /**
  * Two mgtm_proxy instances with 16 backends each in front of a 3-replica group; the leader is killed
- * with SIGKILL twice during the run. No backend may see an error, and the recorded histories must
- * hold the design's invariants.
+ * with SIGKILL twice during the run. No backend may see an error, the recorded histories must hold the
+ * design's invariants, and the three replicas must end in the same state. The snapshots are answered
+ * without the log (docs/decisions/0008) across both leader changes.
  */
 class ProxyFailoverTest {
     private static final int SECONDS = 14;
+    /**
+     * How long backends wait for a leader (the sessions' request deadline), and so how long a new leader may
+     * take here: this test's claim is that backends see no error, not how fast the group elects (that is
+     * ReplicaFailoverTest's). On a machine loaded far beyond its 2 cores the two survivors can suspect each
+     * other and split before MERGE3 joins them again, which took over 10 s in a loop of this test.
+     */
+    private static final int DEADLINE_MILLIS = 30_000;
 
     @Test
     void twoLeaderKillsAreInvisibleToBackends(@TempDir Path dir) throws Exception {
@@ -49,7 +58,7 @@ class ProxyFailoverTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (ReplicaGroupProcess group = ReplicaGroupProcess.start("proxy-failover", 3)) {
             for (int i = 0; i < 2; i++) {
-                LeaderClient session = group.leaderClient(upstream, 30_000, "proxy" + (i + 1));
+                LeaderClient session = group.leaderClient(upstream, DEADLINE_MILLIS, "proxy" + (i + 1));
                 sessions.add(session);
                 proxies.add(ProxyServer.start("127.0.0.3" + (i + 1), 0, WireFormat.DEFAULT,
                         ClientAllowlist.parse(ClientAllowlist.LOOPBACK), 1, session::submit, upstream.next()));
@@ -66,13 +75,15 @@ class ProxyFailoverTest {
                 runs.add(pool.submit(run::run));
             }
             TimeUnit.SECONDS.sleep(4);
-            int first = group.leader();
+            int first = group.awaitLeader(30_000);
             group.kill9(first);
-            int second = group.awaitLeader(10_000, first);
-            group.restart(first); // back as a follower: the group keeps its majority for the second kill
-            TimeUnit.SECONDS.sleep(2);
+            int second = group.awaitLeader(DEADLINE_MILLIS, first);
+            // Back as a follower before the second kill, so that the group keeps its majority: awaited, since a
+            // restarted member can sit in a group of its own for seconds before it is merged back.
+            group.restart(first);
+            group.awaitRejoined(first, 30_000);
             group.kill9(second);
-            group.awaitLeader(10_000, second);
+            int third = group.awaitLeader(DEADLINE_MILLIS, second);
 
             long transactions = 0;
             for (Future<BenchResult> f : runs) {
@@ -102,6 +113,16 @@ class ProxyFailoverTest {
                 assertTrue(p.stats().requestsPerUpstreamRequest() > 1.0, "grouping factor "
                         + p.stats().requestsPerUpstreamRequest());
             }
+            JsonNode last = group.status(third);
+            long reads = last.path("readsOnRounds").asLong() + last.path("readsWithEntries").asLong();
+            System.out.printf("last leader %s: %d reads answered without the log, %s commands per entry, %s reads "
+                            + "per check round, %s backend requests per request%n", group.member(third), reads,
+                    last.path("commandsPerEntry").asText(), last.path("readsPerRound").asText(),
+                    last.path("backendRequestsPerRequest").asText());
+            assertTrue(reads > 0, "the last leader answered no read without the log: " + last);
+            // Both killed replicas back: all three reach the same state.
+            group.restart(second);
+            group.awaitConverged(30_000, 0, 1, 2);
         } finally {
             pool.shutdownNow();
             for (ProxyServer p : proxies) {

@@ -40,6 +40,21 @@ final class LoopbackPartition implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops every packet from {@code a} to each of {@code others} on {@code ports}, but not the other way:
+     * they stop hearing {@code a}, which still hears them.
+     */
+    static LoopbackPartition silence(String a, List<String> others, List<Integer> ports) throws IOException {
+        LoopbackPartition p = new LoopbackPartition();
+        try {
+            p.iptables.cutOneWay(List.of(a), others, ports);
+            return p;
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
     /** The rules in place, for messages. */
     List<String> rules() {
         return iptables.rules();

@@ -41,7 +41,7 @@ class ReplicaPartitionTest {
         try (ReplicaGroupProcess group = ReplicaGroupProcess.start("partition", 3);
              LoadDriver load = new LoadDriver(group, 4)) {
             assertTrue(load.awaitAcksAfter(Long.MIN_VALUE, 800, 30_000), "no load before the partition");
-            int old = group.leader();
+            int old = group.awaitLeader(30_000);
             List<String> followers = new ArrayList<>();
             for (ReplicaGroupProcess.Member m : group.members()) {
                 if (m.index != old) {

@@ -21,7 +21,7 @@ import org.mgtm.protocol.codec.XcResponseDecoder;
  * decoder a GTM uses on client bytes, the answer decoder a client uses on server bytes) and pairs
  * each request with its answer. The framing comes from the startup: isproxy=1 is a gtm_proxy
  * worker, whose commands and answers carry a conid. A GTM answers a connection's requests in the
- * order they came (spec 8.4), except the ones it never answers (flush, terminate,
+ * order they came (protocol notes, "Proxy connections"), except the ones it never answers (flush, terminate,
  * BACKEND_DISCONNECT, UNREGISTER_COORD); so answer i belongs to the i-th request that is owed one.
  * An answer whose result type or conid does not fit its request means the pairing is lost: the
  * requests from there on are left without answers, which the history reads as unknown outcomes.

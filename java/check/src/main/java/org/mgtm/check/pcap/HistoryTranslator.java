@@ -31,7 +31,7 @@ import org.mgtm.protocol.WireMessage;
  * answer's last byte was (both relative to the capture's first frame).
  *
  * <p>Ends the wire shows only implicitly: a BACKEND_DISCONNECT makes the GTM drop the transactions
- * begun through that backend's MULTI entries (spec 9.7; conid -1, or any BACKEND_DISCONNECT on a
+ * begun through that backend's MULTI entries (protocol notes, "Connection loss and BACKEND_DISCONNECT"; conid -1, or any BACKEND_DISCONNECT on a
  * plain connection, means all of the connection's). Each such transaction gets a rollback invoke of
  * unknown outcome at that time, on a process of its own, unless its prepare had been acknowledged
  * (a prepared transaction survives its session, invariant 4). A connection that closes needs
@@ -165,7 +165,7 @@ final class HistoryTranslator {
         }
     }
 
-    /** BACKEND_DISCONNECT(conid) on connection c: the GTM drops that backend's transactions (spec 9.7). */
+    /** BACKEND_DISCONNECT(conid) on connection c: the GTM drops that backend's transactions (protocol notes, "Connection loss and BACKEND_DISCONNECT"). */
     private void disconnect(Conversation c, int conid, long time) {
         for (Iterator<Map.Entry<Integer, Owner>> it = open.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, Owner> e = it.next();

@@ -16,7 +16,7 @@ import org.mgtm.protocol.TxnRef;
  * <p>An error answer is a {@code fail} (it did not take effect), except where the answer itself
  * says the outcome is unknown: mgtm's "its outcome is unknown" errors, gtm_proxy's "GTMPQgetResult
  * failed" (its GTM link broke) and "Wrong result" (it misread the GTM), and any ERROR2, which
- * gtm_proxy sends to whichever backend sits in its last slot (spec 8.5), not necessarily the one
+ * gtm_proxy sends to whichever backend sits in its last slot (protocol notes, "What gtm_proxy answers backends"), not necessarily the one
  * whose request failed. Those are {@code info}.
  */
 final class RequestTranslation {

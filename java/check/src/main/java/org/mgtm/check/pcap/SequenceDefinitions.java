@@ -8,7 +8,7 @@ import org.mgtm.protocol.Request;
 /**
  * The definition each sequence has at this point of the capture, so that everything that restarts
  * or redefines one can be recorded as the history format asks: a {@code seq-create} with the
- * definition in effect afterwards (spec 9.10). A sequence created before the capture has no known
+ * definition in effect afterwards (protocol notes, "Sequences"). A sequence created before the capture has no known
  * definition; the checker does not check it (it cannot know its bounds or whether it cycles).
  */
 final class SequenceDefinitions {
@@ -24,7 +24,7 @@ final class SequenceDefinitions {
             return init(i);
         }
         if (r instanceof Request.SequenceAlter a) {
-            // ALTER applies every value as sent, with no default markers (spec 9.10).
+            // ALTER applies every value as sent, with no default markers (protocol notes, "Sequences").
             return new Operation.SeqCreate(a.key().toString(), a.increment(), a.minValue(), a.maxValue(),
                     a.startValue(), a.cycle());
         }
@@ -66,7 +66,7 @@ final class SequenceDefinitions {
         }
     }
 
-    /** INIT with the GTM's defaults for unset fields (spec 9.10). */
+    /** INIT with the GTM's defaults for unset fields (protocol notes, "Sequences"). */
     static Operation.SeqCreate init(Request.SequenceInit i) {
         long inc = i.increment() == UNSET ? 1 : i.increment();
         boolean ascending = inc > 0;

@@ -3,7 +3,7 @@ package org.mgtm.protocol.codec;
 import io.netty.buffer.ByteBuf;
 import org.mgtm.protocol.WireFormat;
 
-/** Frame-level constants and helpers shared by the four codecs (spec section 3). */
+/** Frame-level constants and helpers shared by the four codecs (docs/protocol-notes.md, "Framing"). */
 final class Frames {
     static final byte STARTUP = 'A';
     static final byte COMMAND = 'C';

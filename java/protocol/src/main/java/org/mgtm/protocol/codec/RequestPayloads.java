@@ -9,7 +9,7 @@ import org.mgtm.protocol.TxnRef;
 import org.mgtm.protocol.WireFormat;
 
 /**
- * Payload layouts of the 'C' requests (spec section 6), both directions. "Strict" messages reject
+ * Payload layouts of the 'C' requests (docs/protocol-notes.md, "Messages"), both directions. "Strict" messages reject
  * trailing bytes as the XC GTM does; "lenient" ones ignore them, also as the XC GTM does, so that a
  * client the real GTM accepted is accepted here too.
  */

@@ -8,9 +8,9 @@ import org.mgtm.protocol.ResultType;
 import org.mgtm.protocol.Snapshot;
 
 /**
- * Payload layouts of the 'S' answers (spec section 6) and the fields of 'E' answers (section 7).
+ * Payload layouts of the 'S' answers (docs/protocol-notes.md, "Messages") and the fields of 'E' answers ("Errors").
  * Decoding is lenient about trailing bytes because the XC client library is: it skips whatever it did
- * not read and still takes the answer as a success (spec 3.5).
+ * not read and still takes the answer as a success ("Framing").
  */
 final class ResponsePayloads {
 

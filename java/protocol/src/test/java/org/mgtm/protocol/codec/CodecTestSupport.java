@@ -31,7 +31,7 @@ final class CodecTestSupport {
         return HexFormat.of().formatHex(b);
     }
 
-    /** Hex of the ASCII bytes of {@code s}, to write spec examples with readable keys. */
+    /** Hex of the ASCII bytes of {@code s}, to write captured examples with readable keys. */
     static String ascii(String s) {
         return hex(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }

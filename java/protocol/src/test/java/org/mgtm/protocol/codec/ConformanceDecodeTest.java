@@ -33,7 +33,7 @@ import org.mgtm.protocol.WireMessage;
 /**
  * Every captured XC 0.9.2 connection decodes completely with the mgtm decoders, and the encoders give
  * back the captured bytes exactly. The only bytes exempt are the 3 padding bytes of the startup
- * packet (uninitialised struct padding on the sender, spec 14.2; our encoder writes ff ff ff, as
+ * packet (uninitialised struct padding on the sender, protocol notes, "Startup"; our encoder writes ff ff ff, as
  * every capture happens to show). No other garbage field occurs in these captures: backends name
  * transactions by GXID only, so the uninitialised GXID echo of handle-based requests never shows.
  *
@@ -49,10 +49,11 @@ class ConformanceDecodeTest {
     private static final int[] ODD_CHUNKS = {1, 7};
 
     static Stream<Named<Path>> captures() {
-        return HexCapture.captureFiles().stream().map(p -> Named.of(HexCapture.read(p).name(), p));
+        return HexCapture.captureFilesOrMissing().stream()
+                .map(p -> Named.of(p == null ? "XC 0.9.2 capture set missing" : HexCapture.read(p).name(), p));
     }
 
-    /** Fails, rather than skips, when the captures are not where the build says. */
+    /** The capture set has what the other tests rely on (skipped, or failed when required, without it: CaptureSet). */
     @Test
     void captureSetIsPresent() {
         assertTrue(Files.isDirectory(HexCapture.conformanceDir()));
@@ -65,6 +66,9 @@ class ConformanceDecodeTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
     void decodesCompletelyAndReencodesExactly(Path file) {
+        if (file == null) {
+            HexCapture.conformanceDir(); // skips loudly, or fails when the captures are required
+        }
         HexCapture cap = HexCapture.read(file);
         boolean proxy = cap.proxyFramed();
 

@@ -22,7 +22,7 @@ import org.mgtm.protocol.TxnRef;
 import org.mgtm.protocol.WireMessage;
 
 /**
- * The captured byte strings quoted in the protocol spec (sections 4, 6, 7, 8.5), decoded to the
+ * The captured byte strings of the capture set (docs/captures.md) behind the protocol notes' examples, decoded to the
  * expected message and encoded back to exactly the same bytes.
  */
 class SpecExamplesTest {
@@ -93,7 +93,7 @@ class SpecExamplesTest {
                 plain(new Response.Ended(ResultType.TXN_COMMIT, 999_999, true, Response.STATUS_ERROR)));
         response("53 00 00 00 10 00 00 00 06 eb 03 00 00 00 00 00 00", false,
                 plain(new Response.Ended(ResultType.TXN_ROLLBACK, 1003, true, Response.STATUS_OK)));
-        // gtm_proxy's answer to a backend: 4-byte payload, no status word (spec 8.5).
+        // gtm_proxy's answer to a backend: 4-byte payload, no status word (protocol notes, "What gtm_proxy answers backends").
         response("53 00 00 00 0c 00 00 00 04 2e 04 00 00", false,
                 plain(new Response.Ended(ResultType.TXN_COMMIT, 0x42e, false, Response.STATUS_OK)));
     }

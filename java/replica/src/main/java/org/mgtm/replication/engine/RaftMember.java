@@ -13,7 +13,6 @@ import org.jgroups.JChannel;
 import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FRAG4;
-import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
@@ -21,21 +20,23 @@ import org.jgroups.protocols.VERIFY_SUSPECT2;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
-import org.jgroups.protocols.raft.ELECTION;
 import org.jgroups.protocols.raft.NO_DUPES;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.Role;
 import org.jgroups.raft.RaftHandle;
 import org.jgroups.raft.util.Utils;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.TLS;
+import org.jgroups.util.TLSClientAuth;
 import org.mgtm.client.Member;
+import org.mgtm.net.TlsConfig;
 
 
 /**
  * One replica of a jgroups-raft group, started from {@link RaftSettings}: a JGroups TCP stack with TCPPING over the
  * static member list, tuned failure detection, optional AUTH, ELECTION, and {@link CatchUpRaft} (or
- * {@link SafeFollowerRaft} when catch-up is off) with a {@link SafeFileBasedLog} in {@code data_dir},
- * fsync on by default.
+ * {@link SafeFollowerRaft} when catch-up is off) with a {@link DurableLog} in {@code data_dir},
+ * fsync on by default, and {@link LeaderCheck} above it (the leader's confirmation for reads without the log).
  *
  * <p>{@link #append(byte[])} replicates one log entry (the replica's ReplicatedSequencer puts many commands into one
  * entry); only the leader accepts appends. The state machine is a {@link BatchStateMachine}.</p>
@@ -47,17 +48,24 @@ public final class RaftMember implements AutoCloseable {
         void roleChanged(Role role, long term, String leaderId);
     }
 
+    /** GMS: how long a merge waits for the subgroups' coordinators (JGroups: 5 s). */
+    static final long MERGE_TIMEOUT_MS = 600;
+    /** GMS: how long a new view waits for every member's acknowledgement (JGroups: 2 s). */
+    static final long VIEW_ACK_TIMEOUT_MS = 500;
+
     private final RaftSettings settings;
     private final JChannel channel;
     private final RAFT raft;
     private final RaftHandle handle;
     private final BatchStateMachine stateMachine;
+    private final LeaderCheck leaderCheck;
     private final List<RoleListener> listeners = new CopyOnWriteArrayList<>();
 
     private RaftMember(RaftSettings settings, JChannel channel, RAFT raft, BatchStateMachine sm) {
         this.settings = settings;
         this.channel = channel;
         this.raft = raft;
+        this.leaderCheck = channel.getProtocolStack().findProtocol(LeaderCheck.class);
         this.stateMachine = sm;
         this.handle = new RaftHandle(channel, sm);
         raft.addRoleListener(role -> {
@@ -120,9 +128,11 @@ public final class RaftMember implements AutoCloseable {
         tcp.setBundlerType("per-destination");
         tcp.nonBlockingSends(true).maxSendQueue(1024);
         tcp.setSockConnTimeout(300);
+        if (s.tls() != null)
+            tls(tcp, s.tls());
         p.add(tcp.setBindAddress(bind).setBindPort(self.port()).setPortRange(0));
         p.add(new TCPPING().initialHosts(hosts).portRange(0));
-        p.add(new MERGE3().setMinInterval(2000).setMaxInterval(6000));
+        p.add(new QuickMerge(s.memberIds()));   // MERGE3, fast while a member is missing from the view
         if (s.fdSock())
             p.add(new BoundFdSock2().setBindAddress(bind).setOffset(s.fdSockOffset()).setPortRange(1)); // default: *
         p.add(new FD_ALL3().setTimeout(s.fdTimeoutMs()).setInterval(s.fdIntervalMs()));
@@ -137,22 +147,46 @@ public final class RaftMember implements AutoCloseable {
             token.setAuth(auth);
             p.add(auth);
         }
-        p.add(new GMS().setJoinTimeout(s.joinTimeoutMs()).printLocalAddress(false));
+        // A merge or a view waits for every member it names; one that died meanwhile held the group for the
+        // defaults' 5 s (10 s more for the merge's participants) and 2 s (docs/decisions/0003, liveness).
+        p.add(new GMS().setJoinTimeout(s.joinTimeoutMs()).printLocalAddress(false)
+                .setMergeTimeout(MERGE_TIMEOUT_MS).setViewAckCollectionTimeout(VIEW_ACK_TIMEOUT_MS));
         p.add(new FRAG4());
-        p.add(new ELECTION().voteTimeout(s.voteTimeoutMs()));
+        p.add(new MergeSafeElection().voteTimeout(s.voteTimeoutMs()));   // ELECTION, safe against views installed late
         RAFT raft = s.catchUp()
                 ? new CatchUpRaft().catchUpIntervalMs(s.catchUpIntervalMs()).catchUpMaxBytes(s.catchUpMaxBytes())
                 : new SafeFollowerRaft();   // the follower-side safety fixes stay on without the catch-up fix
         raft.raftId(s.raftId())
                 .members(s.memberIds())
-                .logClass(SafeFileBasedLog.class.getName())   // FileBasedLog, with its snapshot-install defect fixed
+                .logClass(DurableLog.class.getName())   // checksums, fail-stop on I/O errors (not FileBasedLog)
                 .logDir(s.dataDir().toString())
                 .logPrefix(s.raftId())
                 .maxLogSize(s.maxLogSize())
                 .resendInterval(s.resendIntervalMs())
                 .logUseFsync(s.fsync());
         p.add(raft);
+        p.add(new LeaderCheck());
         return p;
+    }
+
+    /**
+     * TLS on the transport (JGroups 5.4 TCP's {@code tls}): every replication connection is TLS 1.3 and both ends
+     * show a certificate of the group CA, so a process without one can neither read the log stream nor send the
+     * group anything (decision 0009). FD_SOCK2's liveness connections stay plain: they carry no data.
+     */
+    static void tls(TCP tcp, TlsConfig t) throws IOException {
+        t.load(t.keystore());   // fail here, naming the file, rather than in the transport's start
+        t.load(t.trustedStore());
+        // JGroups' TLS component makes the factory (server sockets require a client certificate); the transport
+        // gets it wrapped, with the component itself off so that TCP.start keeps our factory.
+        TLS component = new TLS().enabled(false)
+                .setKeystorePath(t.keystore().toString()).setKeystorePassword(t.password()).setKeystoreType("pkcs12")
+                .setTruststorePath(t.trustedStore().toString()).setTruststorePassword(t.password())
+                .setTruststoreType("pkcs12").setClientAuth(TLSClientAuth.NEED)
+                .setProtocols(TlsConfig.PROTOCOLS.toArray(new String[0]));
+        tcp.tls(component);
+        tcp.setSocketFactory(new BoundedHandshakes(component.createSocketFactory()));
+        tcp.setPeerAddrReadTimeout(BoundedHandshakes.READ_TIMEOUT_MS);   // the accepting side's handshake
     }
 
     public RaftSettings settings() { return settings; }
@@ -203,6 +237,17 @@ public final class RaftMember implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
     }
+
+    /**
+     * A {@link LeaderCheck} round started now: completes with the term once a majority of the members
+     * confirmed this member as their leader in it, fails when it does not lead (or stops leading
+     * first). No timeout of its own.
+     */
+    public CompletableFuture<Long> confirmLeadership() {
+        return leaderCheck.confirm();
+    }
+
+    public LeaderCheck leaderCheck() { return leaderCheck; }
 
     /** Snapshot of the state machine and log truncation, on the engine's thread. */
     public void snapshot() throws Exception {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.mgtm.client.Member;
+import org.mgtm.net.TlsConfig;
 
 /**
  * Settings of one replica of a raft group: who it is, who the static members are, where its log lives, and the
@@ -51,6 +52,7 @@ public final class RaftSettings {
     private final long voteTimeoutMs;
     private final long joinTimeoutMs;
     private final String secret;
+    private final TlsConfig tls;
 
     private RaftSettings(Builder b) {
         this.raftId = Objects.requireNonNull(b.raftId, "member id");
@@ -71,6 +73,7 @@ public final class RaftSettings {
         this.voteTimeoutMs = b.voteTimeoutMs;
         this.joinTimeoutMs = b.joinTimeoutMs;
         this.secret = b.secret == null || b.secret.isEmpty() ? null : b.secret;
+        this.tls = b.tls;
         if (members.isEmpty())
             throw new IllegalArgumentException("the member list is empty");
         if (members.stream().map(Member::id).distinct().count() != members.size())
@@ -107,11 +110,13 @@ public final class RaftSettings {
     public long joinTimeoutMs() { return joinTimeoutMs; }
     /** The shared secret, or null when authentication is off. */
     public String secret() { return secret; }
+    /** TLS of the replication channel (mutual, TLS 1.3), or null: plaintext. */
+    public TlsConfig tls() { return tls; }
 
     @Override public String toString() {
         return "RaftSettings{id=" + raftId + ", members=" + members + ", dataDir=" + dataDir
                 + ", fsync=" + fsync + ", catchUp=" + catchUp + ", fd=" + fdIntervalMs + "/" + fdTimeoutMs
-                + ", verifySuspect=" + verifySuspectMs + ", fdSock=" + fdSock + ", auth=" + (secret != null) + "}";
+                + ", verifySuspect=" + verifySuspectMs + ", fdSock=" + fdSock + ", auth=" + (secret != null) + ", tls=" + (tls != null) + "}";
     }
 
     public static final class Builder {
@@ -133,6 +138,7 @@ public final class RaftSettings {
         private long voteTimeoutMs = VOTE_TIMEOUT_MS;
         private long joinTimeoutMs = JOIN_TIMEOUT_MS;
         private String secret;
+        private TlsConfig tls;
 
         private Builder() {}
 
@@ -154,6 +160,7 @@ public final class RaftSettings {
         public Builder voteTimeoutMs(long v) { voteTimeoutMs = v; return this; }
         public Builder joinTimeoutMs(long v) { joinTimeoutMs = v; return this; }
         public Builder secret(String v) { secret = v; return this; }
+        public Builder tls(TlsConfig v) { tls = v; return this; }
         public RaftSettings build() { return new RaftSettings(this); }
     }
 }

@@ -103,6 +103,15 @@ public class SafeFollowerRaft extends RAFT {
         num_snapshots_already_covered = num_entries_replaced = 0;
     }
 
+    /** When the last AppendEntries or InstallSnapshot of the current term arrived (nanoTime), 0: never. */
+    private volatile long lastLeaderContactNanos;
+
+    /** How long no AppendEntries (heartbeats included) came from a leader of the current term, in ms. */
+    public long millisSinceLeaderContact() {
+        long t = lastLeaderContactNanos;
+        return t == 0 ? Long.MAX_VALUE : (System.nanoTime() - t) / 1_000_000;
+    }
+
     @Override
     public void handleUpRequest(Message msg, RaftHeader hdr) {
         boolean append = hdr instanceof AppendEntriesRequest;
@@ -113,6 +122,7 @@ public class SafeFollowerRaft extends RAFT {
         }
         if (currentTerm(hdr.currTerm()) < 0)
             return;                                   // from a deposed leader: dropped, as RAFT drops it
+        lastLeaderContactNanos = System.nanoTime();
         if (isLeader()) {
             super.handleUpRequest(msg, hdr);          // a second leader in one term: leave it to RAFT's handling
             return;

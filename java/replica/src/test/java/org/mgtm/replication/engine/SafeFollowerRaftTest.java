@@ -96,7 +96,7 @@ class SafeFollowerRaftTest {
     @BeforeEach
     void start() throws Exception {
         raft = new SafeFollowerRaft();
-        raft.raftId(ID).members(List.of("A", ID, "C")).logClass(SafeFileBasedLog.class.getName())
+        raft.raftId(ID).members(List.of("A", ID, "C")).logClass(DurableLog.class.getName())
                 .logDir(dir.toString()).logPrefix(ID).logUseFsync(false);
         channel = new JChannel(new SHARED_LOOPBACK(), new SHARED_LOOPBACK_PING(), new NAKACK2(), new UNICAST3(),
                 new GMS().printLocalAddress(false), new Answers(), raft);

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mgtm.replication.TimingBars;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -85,7 +86,7 @@ class CatchUpReproducerTest {
             boolean caught = c.await(() -> {
                 RaftProcessCluster.Event s = c.node(f).lastStat();
                 return s != null && s.time() >= ready.time() && s.num("commit") >= target;
-            }, 10_000);
+            }, TimingBars.deadline(10_000));
             RaftProcessCluster.Event s = c.node(f).lastStat();
             RaftProcessCluster.Event ls = c.node(leader).lastStat();
             long ms = s.time() - ready.time();
@@ -95,7 +96,7 @@ class CatchUpReproducerTest {
                     caught, ms, s.time() - ready.num("started"), s.num("commit"), target, ls.fields());
             assertTrue(caught, "restarted follower did not catch up within 10 s: " + s.fields()
                     + " target " + target + "; see " + c.baseDir());
-            assertTrue(ms <= 2000, "restarted follower caught up only after " + ms + " ms");
+            TimingBars.assertWithin(ms, 2000, "the restarted follower's catch-up");
             if (needsSnapshot && CATCH_UP)
                 assertTrue(ls.num("cu_snaps") > 0, "expected a catch-up snapshot: " + ls.fields());
             // the state machine holds exactly the committed commands (one command per entry here)
@@ -116,7 +117,7 @@ class CatchUpReproducerTest {
             String oldLeader = c.node(leader).id();
             long killedAt = c.kill(leader);
             // bounded: 10 s at most, the bar is 1 s
-            c.await(() -> firstCommitOfNewLeader(c, oldLeader, killedAt).isPresent(), 10_000);
+            c.await(() -> firstCommitOfNewLeader(c, oldLeader, killedAt).isPresent(), TimingBars.deadline(10_000));
             Optional<RaftProcessCluster.Event> first = firstCommitOfNewLeader(c, oldLeader, killedAt);
             System.out.printf("failover after follower restart (%s): %s%n", CATCH_UP ? "CatchUpRaft" : "RAFT",
                     first.map(e -> (e.time() - killedAt) + " ms to first commit by " + e.get("id"))
@@ -125,7 +126,7 @@ class CatchUpReproducerTest {
                 fail("no new leader committed within 10 s of the leader kill; see " + c.baseDir());
             long ms = first.get().time() - killedAt;
             c.log("failover " + ms + " ms");
-            assertTrue(ms <= 1000, "new leader committed only " + ms + " ms after the kill");
+            TimingBars.assertWithin(ms, 1000, "the new leader's first commit after the kill");
         }
     }
 

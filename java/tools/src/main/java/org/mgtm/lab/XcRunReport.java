@@ -11,13 +11,15 @@ import java.util.Map;
 import org.mgtm.chart.FailoverChart;
 
 /**
- * The real-XC demo's figures and checks: TPS per coordinator, pgbench errors, the longest gap between
- * completed transactions around each kill, that a new leader served after each kill, and the balance
- * check on every coordinator (sum(bbalance) = sum(delta) — accounts and tellers are updated with a
- * random bid by XC's pgbench, so their sums legitimately differ — and all coordinators agree). Writes
- * the per-second CSV and the chart.
+ * The figures and checks of one pgbench run through the XC lab's coordinators (the demo's and each
+ * benchmark run's): the per-second timeline, TPS per coordinator (after the warm-up seconds, which
+ * are reported apart), pgbench errors, the longest gap between completed transactions (and around
+ * each kill, with the new leader), the balance check on every coordinator (sum(bbalance) =
+ * sum(delta) — accounts and tellers are updated with a random bid by XC's pgbench, so their sums
+ * legitimately differ — and all coordinators agree), the race experiment and the capture's audit.
+ * Writes summary.txt, the per-second CSV and the chart; the figures go to an {@link XcRunResult}.
  */
-final class XcDemoReport {
+final class XcRunReport {
     /** How long after a kill a stall still counts as the failover's. */
     private static final long KILL_WINDOW_MICROS = 5_000_000;
 
@@ -28,71 +30,97 @@ final class XcDemoReport {
         }
     }
 
-    private final XcDemo.Settings settings;
+    /**
+     * The run as set up: its label (chart title), the prefix of its files, pgbench clients per
+     * coordinator, seconds of load, the first seconds reported apart as warm-up, and whether a leader
+     * kill was asked for.
+     */
+    record Run(String label, String filePrefix, int clients, int seconds, int warmupSeconds, boolean killExpected) {
+    }
+
     private final XcLab lab;
+    private final Run run;
+    private final XcLoad.Outcome load;
     private final long startMicros;
-    private final List<XcDemo.Kill> kills;
-    private final Map<Integer, String> leaders;
-    private final List<PgbenchLog> logs;
-    private final List<String> outputs;
-    private final List<Integer> exitCodes;
     private final List<Balance> before;
     private final List<Balance> after;
     private final String finalLeader;
+    private final TrafficCapture.Verdict audit;
     private final List<String> failures = new ArrayList<>();
     private final StringBuilder summary = new StringBuilder();
 
-    XcDemoReport(XcDemo.Settings settings, XcLab lab, long startMicros, List<XcDemo.Kill> kills,
-                 Map<Integer, String> leaders, List<PgbenchLog> logs, List<String> outputs, List<Integer> exitCodes,
-                 List<Balance> before, List<Balance> after, String finalLeader) {
-        this.settings = settings;
+    /** {@code audit}: the capture's verdict, or null without a capture. */
+    XcRunReport(XcLab lab, Run run, XcLoad.Outcome load, List<Balance> before, List<Balance> after, String finalLeader,
+                TrafficCapture.Verdict audit) {
         this.lab = lab;
-        this.startMicros = startMicros;
-        this.kills = kills;
-        this.leaders = leaders;
-        this.logs = logs;
-        this.outputs = outputs;
-        this.exitCodes = exitCodes;
+        this.run = run;
+        this.load = load;
+        this.startMicros = load.startMicros();
         this.before = before;
         this.after = after;
         this.finalLeader = finalLeader;
+        this.audit = audit;
     }
 
-    /** Prints the timeline and the result, writes CSV and chart; returns the exit status (0: every check passed). */
-    int print(Path dir) throws IOException {
+    /** Prints the timeline and the result, writes summary, CSV and chart into {@code dir}; the figures. */
+    XcRunResult print(Path dir) throws IOException {
+        List<PgbenchLog> logs = load.logs();
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (int n = 0; n < logs.size(); n++) {
-            series.put(coordinator(n), logs.get(n).perSecond(startMicros, settings.seconds()));
+            series.put(coordinator(n), logs.get(n).perSecond(startMicros, run.seconds()));
         }
         printTimeline(series);
-        sayLine("== result");
+        sayLine("== result: " + run.label() + ", pgbench -c " + run.clients() + " per coordinator");
+        int steadySeconds = run.seconds() - run.warmupSeconds();
+        long warmupStart = startMicros + run.warmupSeconds() * 1_000_000L;
         long errors = 0;
+        List<Double> tps = new ArrayList<>();
+        long warmupTransactions = 0;
         for (int n = 0; n < logs.size(); n++) {
-            List<String> aborted = PgbenchLog.abortedClients(outputs.get(n));
+            PgbenchLog log = logs.get(n);
+            List<String> aborted = PgbenchLog.abortedClients(load.outputs().get(n));
             errors += aborted.size();
-            say("   %s: %d transactions, %.0f tps (pgbench: %.0f tps), errors %d",
-                    coordinator(n), logs.get(n).transactions(), logs.get(n).transactions() / (double) settings.seconds(),
-                    PgbenchLog.reportedTps(outputs.get(n)), aborted.size());
+            tps.add(log.completedSince(warmupStart) / (double) steadySeconds);
+            warmupTransactions += log.transactions() - log.completedSince(warmupStart);
+            say("   %s: %d transactions, %.0f tps%s (pgbench: %.0f tps), errors %d", coordinator(n),
+                    log.transactions(), tps.get(n), run.warmupSeconds() == 0 ? "" : " after the first "
+                            + run.warmupSeconds() + " s", PgbenchLog.reportedTps(load.outputs().get(n)), aborted.size());
             aborted.stream().limit(5).forEach(line -> sayLine("      " + line));
-            check(exitCodes.get(n) == 0, "pgbench through " + coordinator(n) + " exited with status " + exitCodes.get(n));
-            check(logs.get(n).transactions() > 0, "no transaction completed through " + coordinator(n));
+            check(load.exitCodes().get(n) == 0, "pgbench through " + coordinator(n) + " exited with status "
+                    + load.exitCodes().get(n));
+            check(log.transactions() > 0, "no transaction completed through " + coordinator(n));
+        }
+        double warmupTps = run.warmupSeconds() == 0 ? Double.NaN : warmupTransactions / (double) run.warmupSeconds();
+        if (run.warmupSeconds() > 0) {
+            say("   warm-up (first %d s): %.0f tps, all coordinators together", run.warmupSeconds(), warmupTps);
         }
         sayLine("   pgbench errors: " + errors);
         check(errors == 0, errors + " pgbench clients aborted");
+        double longestGap = reportGaps(warmupStart);
         reportKills();
-        reportBalances();
-        Path png = dir.resolve("xc-demo-timeline.png");
-        FailoverChart.write(png, series, FailoverChart.numbered(kills.stream().map(k -> seconds(k.atMicros())).toList()),
-                "mgtm failover under Postgres-XC 0.9.2: pgbench -c " + settings.clients() + " through each of "
-                        + logs.size() + " coordinators");
-        writeCsv(dir.resolve("xc-demo-timeline.csv"), series);
+        boolean consistent = reportBalances();
+        if (load.race() != null) {
+            load.race().lines().forEach(this::sayLine);
+            load.race().write(dir.resolve("race-samples.txt"), startMicros);
+            check(load.race().transferErrors() == 0, load.race().transferErrors() + " transfer clients aborted");
+        }
+        if (audit != null) {
+            audit.lines().forEach(this::sayLine);
+            check(audit.passed(), "the capture's audit: " + audit.verdict());
+        }
+        Path png = dir.resolve(run.filePrefix() + "-timeline.png");
+        List<Double> killSeconds = load.kills().stream().map(k -> seconds(k.atMicros())).toList();
+        FailoverChart.write(png, series, FailoverChart.numbered(killSeconds), run.label() + ": pgbench -c "
+                + run.clients() + " through each of " + logs.size() + " coordinators");
+        writeCsv(dir.resolve(run.filePrefix() + "-timeline.csv"), series);
         sayLine("   chart: " + png);
         if (failures.isEmpty()) {
             sayLine("   every check passed");
         }
         failures.forEach(f -> sayLine("   CHECK FAILED: " + f));
         Files.writeString(dir.resolve("summary.txt"), summary);
-        return failures.isEmpty() ? 0 : 1;
+        return new XcRunResult(run.label(), run.clients(), run.seconds(), run.warmupSeconds(), tps, warmupTps, errors,
+                longestGap, consistent, load.race(), audit == null ? null : audit.verdict(), List.copyOf(failures));
     }
 
     /** Prints a line of the report and keeps it for summary.txt. */
@@ -107,31 +135,51 @@ final class XcDemoReport {
 
     private void printTimeline(Map<String, List<double[]>> series) {
         StringBuilder header = new StringBuilder("   second");
-        for (int n = 0; n < logs.size(); n++) {
+        for (int n = 0; n < series.size(); n++) {
             header.append(String.format(Locale.ROOT, "  %8s", "coord" + (n + 1)));
         }
-        sayLine("== transactions per second" + System.lineSeparator() + header + "  leader");
+        sayLine("== transactions per second" + System.lineSeparator() + header + (load.leaders().isEmpty() ? ""
+                : "  leader"));
         List<List<double[]>> columns = new ArrayList<>(series.values());
-        for (int s = 1; s <= settings.seconds(); s++) {
+        for (int s = 1; s <= run.seconds(); s++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "   %6d", s));
             for (List<double[]> c : columns) {
                 line.append(String.format(Locale.ROOT, "  %8.0f", c.get(s - 1)[1]));
             }
-            for (XcDemo.Kill k : kills) {
+            for (XcLoad.Kill k : load.kills()) {
                 if ((int) Math.ceil(seconds(k.atMicros())) == s) {
                     line.append("  (").append(k.victim()).append(" killed)");
                 }
             }
-            sayLine(line + "  " + leaders.getOrDefault(s, ""));
+            sayLine((line + "  " + load.leaders().getOrDefault(s, "")).stripTrailing());
         }
+    }
+
+    /** The longest gap between completed transactions from the warm-up's end on, per coordinator; the largest. */
+    private double reportGaps(long fromMicros) {
+        long endMicros = startMicros + run.seconds() * 1_000_000L;
+        double longest = 0;
+        StringBuilder gaps = new StringBuilder();
+        for (int n = 0; n < load.logs().size(); n++) {
+            double g = load.logs().get(n).longestGap(fromMicros, endMicros, endMicros);
+            longest = Math.max(longest, g);
+            gaps.append(String.format(Locale.ROOT, "%scoord%d %.2f s", n == 0 ? "" : ", ", n + 1, g));
+        }
+        say("   longest gap between completed transactions from %d s on: %.2f s (%s)", run.warmupSeconds(), longest,
+                gaps);
+        return longest;
     }
 
     /** Per kill: the longest gap between completed transactions per coordinator and cluster-wide, and the new leader. */
     private void reportKills() {
-        check(!kills.isEmpty(), "no leader was killed");
-        long endMicros = startMicros + settings.seconds() * 1_000_000L;
+        List<XcLoad.Kill> kills = load.kills();
+        if (run.killExpected()) {
+            check(!kills.isEmpty(), "no leader was killed");
+        }
+        long endMicros = startMicros + run.seconds() * 1_000_000L;
+        List<PgbenchLog> logs = load.logs();
         PgbenchLog all = PgbenchLog.merge(logs);
-        for (XcDemo.Kill k : kills) {
+        for (XcLoad.Kill k : kills) {
             StringBuilder gaps = new StringBuilder();
             double longest = 0;
             for (int n = 0; n < logs.size(); n++) {
@@ -156,7 +204,8 @@ final class XcDemoReport {
         }
     }
 
-    private void reportBalances() {
+    /** The balances on every coordinator; true when consistent and alike. */
+    private boolean reportBalances() {
         for (int n = 0; n < after.size(); n++) {
             Balance b = after.get(n);
             say("   %s: sum(bbalance) %s, sum(delta) %s: %s; history rows %s", coordinator(n),
@@ -165,7 +214,7 @@ final class XcDemoReport {
             check(b.equals(after.get(0)), coordinator(n) + " and " + coordinator(0) + " disagree");
         }
         long added = Long.parseLong(after.get(0).historyRows()) - Long.parseLong(before.get(0).historyRows());
-        long completed = logs.stream().mapToLong(PgbenchLog::transactions).sum();
+        long completed = load.logs().stream().mapToLong(PgbenchLog::transactions).sum();
         // A transaction whose commit was under way when pgbench's time ran out may be in the history
         // without pgbench having counted it; one that pgbench counted must be there.
         say("   history rows added by this run: %d; transactions pgbench saw complete: %d",
@@ -175,6 +224,7 @@ final class XcDemoReport {
         boolean consistent = after.stream().allMatch(Balance::consistent);
         sayLine("   balances: " + (consistent && agree ? "consistent, and every coordinator agrees"
                 : "INCONSISTENT"));
+        return consistent && agree;
     }
 
     private void check(boolean ok, String failure) {

@@ -1,0 +1,318 @@
+package org.mgtm.replication.engine;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jgroups.Address;
+import org.jgroups.EmptyMessage;
+import org.jgroups.Header;
+import org.jgroups.Message;
+import org.jgroups.View;
+import org.jgroups.annotations.ManagedAttribute;
+import org.jgroups.conf.ClassConfigurator;
+import org.jgroups.protocols.raft.ELECTION;
+import org.jgroups.protocols.raft.RaftHeader;
+import org.jgroups.protocols.raft.election.LeaderElected;
+import org.jgroups.protocols.raft.election.VoteRequest;
+import org.jgroups.util.Bits;
+import org.jgroups.util.MessageBatch;
+
+/**
+ * jgroups-raft 1.1.4's {@link ELECTION} with two fixes for elections right after a partition heals; it keeps
+ * ELECTION's protocol id. Both showed in the reproduction of the leaderless stretches of the long chaos run
+ * (benchmarks/chaos/heal-kill-50.schedule, docs/decisions/0003-consensus-engine.md "Liveness after healed
+ * partitions").
+ *
+ * <h2>1. A leader that never learns it was elected</h2>
+ * The view coordinator runs the vote in its view, sets the winner as leader locally and multicasts
+ * {@code LeaderElected}. A member accepts that message only if the leader is in its own current view and that view
+ * holds a majority. Each member installs a new view on its own thread, and installing can take a while (passing the
+ * view down the stack runs FD_SOCK2's connect to its next ping target, up to its 1 s connect timeout): a member
+ * whose view is still the old one (alone, after the partition) drops the message, even when it names itself. The
+ * coordinator has stopped voting and believes in a leader; the leader does not know it; nothing retries until the
+ * next view change, and if that view changes nothing for the election (a member rejoins), never. The long chaos run
+ * spent 77 s and 110 s like this. Here a dropped {@code LeaderElected} of a term not older than this member's is
+ * kept, and applied as soon as a view arrives that holds that leader and a majority (the view the vote was held in,
+ * normally a moment later).
+ *
+ * <h2>2. Rounds lost to old terms</h2>
+ * The coordinator votes at its own term plus one. A member whose term is higher, or that voted for another
+ * coordinator in that term, drops the request without a word; the coordinator waits the whole
+ * {@code vote_timeout} and tries again one term higher. After a partition the coordinator of the merged view is
+ * often the member that was cut off, one to three terms behind: 300-600 ms lost per election. Here a member that
+ * drops a vote request answers with a {@link TermHint} (its term, and the request's); the coordinator stops waiting
+ * for that member's vote (the round closes once the others answered) and, before the next round, adopts the
+ * highest hinted term, so the next request is above everyone's. The hint carries no vote and terms only grow, so
+ * elections decide exactly as before. (A member running plain ELECTION cannot read a hint and drops it with an
+ * error line: only a rolling upgrade mixes the two.)
+ */
+public class MergeSafeElection extends ELECTION {
+    /** Magic id of the hint header (jgroups-raft uses 2000-2004, 3000-3007, 4000). */
+    static final short TERM_HINT = 3317;
+
+    static {
+        ClassConfigurator.add(TERM_HINT, TermHint.class);
+    }
+
+    /** A LeaderElected this member could not accept in its view at the time, to apply at the next view. */
+    private record Pending(Address leader, long term) {
+    }
+
+    private volatile Pending pending;
+
+    @ManagedAttribute(description = "LeaderElected messages applied after a view change instead of being lost")
+    protected volatile long num_deferred_leaders;
+
+    /** The highest term hinted since the last round began; adopted before the next round. */
+    private final AtomicLong hinted = new AtomicLong();
+
+    @ManagedAttribute(description = "Term hints sent to coordinators whose vote request this member dropped")
+    protected volatile long num_hints_sent;
+
+    @ManagedAttribute(description = "Term hints received while coordinating a vote")
+    protected volatile long num_hints_received;
+
+    /** The watchdog's period, and how long a coordinator tolerates a majority without a working leader. */
+    static final long WATCH_MS = 500;
+    static final long STUCK_MS = 2500;
+
+    private Future<?> watchdog;
+    private long stuckSinceNanos;
+
+    @ManagedAttribute(description = "Votes the watchdog started: a majority without a working leader for 2.5 s")
+    protected volatile long num_watchdog_votes;
+
+    public MergeSafeElection() {
+        setId(ClassConfigurator.getProtocolId(ELECTION.class));
+    }
+
+    @Override
+    public void start() throws Exception {
+        super.start();
+        watchdog = getTransport().getTimer().scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS,
+                TimeUnit.MILLISECONDS, false);
+    }
+
+    @Override
+    public void stop() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
+        super.stop();
+    }
+
+    /**
+     * 3. The last resort. A coordinator whose view holds a majority, with no vote running, and either no leader or
+     * a leader (not itself) that has sent it nothing for {@link #STUCK_MS}, starts a vote. Whatever the way an
+     * election got lost (a LeaderElected dropped, or refused because the coordinator's term moved on while it was
+     * counting, under heavy churn), the group is never left without a leader for longer than that.
+     */
+    void watch() {
+        try {
+            View v = view;
+            Address leader = raft.leader();
+            boolean stuck = v != null && isViewCoordinator() && isMajorityAvailable() && !isVotingThreadRunning()
+                    && (leader == null || !leader.equals(local_addr) && v.containsMember(leader)
+                    && raft instanceof SafeFollowerRaft f && f.millisSinceLeaderContact() > STUCK_MS);
+            long now = System.nanoTime();
+            if (!stuck) {
+                stuckSinceNanos = 0;
+            } else if (stuckSinceNanos == 0) {
+                stuckSinceNanos = now;
+            } else if (now - stuckSinceNanos >= TimeUnit.MILLISECONDS.toNanos(STUCK_MS)) {
+                stuckSinceNanos = 0;
+                num_watchdog_votes++;
+                log.warn("%s: view %s holds a majority but %s: starting a vote", local_addr, v, leader == null
+                        ? "no leader is known" : "leader " + leader + " has sent nothing for " + STUCK_MS + " ms");
+                if (leader != null) {
+                    raft.setLeaderAndTerm(null);
+                }
+                startVotingThread();
+            }
+        } catch (RuntimeException e) {
+            log.warn("%s: election watchdog: %s", local_addr, e);
+        }
+    }
+
+    public long watchdogVotes() {
+        return num_watchdog_votes;
+    }
+
+    @Override
+    public Object up(Message msg) {
+        Header hdr = msg.getHeader(id);
+        if (hdr instanceof TermHint h) {
+            handleHint(msg.src(), h);
+            return null;
+        }
+        if (hdr instanceof VoteRequest r) {
+            Object ret = super.up(msg);
+            hintIfDropped(msg.src(), r);
+            return ret;
+        }
+        if (hdr instanceof LeaderElected e) {
+            Object ret = super.up(msg);
+            keepIfDropped(e);
+            return ret;
+        }
+        return super.up(msg);
+    }
+
+    /** After ELECTION handled it: if the leader it names is not ours, and its term is current, keep it for later. */
+    private void keepIfDropped(LeaderElected e) {
+        if (e.leader() == null || e.currTerm() < raft.currentTerm() || Objects.equals(raft.leader(), e.leader())) {
+            return;
+        }
+        View v = view;
+        if (v != null && v.containsMember(e.leader()) && v.size() >= raft.majority()) {
+            return; // accepted or refused by RAFT on its merits (an older term), not for want of a view
+        }
+        pending = new Pending(e.leader(), e.currTerm());
+        log.debug("%s: keeping LeaderElected(%s, term %d) until a view holds it and a majority (view now %s)",
+                local_addr, e.leader(), e.currTerm(), v);
+    }
+
+    @Override
+    protected void handleView(View v) {
+        super.handleView(v);
+        Pending p = pending;
+        if (p == null) {
+            return;
+        }
+        if (p.term < raft.currentTerm() || raft.leader() != null) {
+            pending = null;
+        } else if (v.containsMember(p.leader) && v.size() >= raft.majority()) {
+            pending = null;
+            int res = raft.trySetLeaderAndTerm(p.leader, p.term);
+            log.debug("%s: applied the kept LeaderElected(%s, term %d) in view %s: %d", local_addr, p.leader, p.term,
+                    v, res);
+            if (res >= 0) {
+                num_deferred_leaders++;
+                stopVotingThread();
+            }
+        }
+    }
+
+    @Override
+    public void up(MessageBatch batch) {
+        List<Message> mine = null;
+        for (Iterator<Message> it = batch.iterator(); it.hasNext(); ) {
+            Message msg = it.next();
+            Header hdr = msg.getHeader(id);
+            if (hdr instanceof TermHint || hdr instanceof VoteRequest || hdr instanceof LeaderElected) {
+                it.remove();
+                if (mine == null) {
+                    mine = new ArrayList<>(2);
+                }
+                mine.add(msg);
+            }
+        }
+        if (mine != null) {
+            for (Message msg : mine) {
+                up(msg);
+            }
+        }
+        if (!batch.isEmpty()) {
+            super.up(batch);
+        }
+    }
+
+    /** After ELECTION handled the request: if it did not vote for the sender in the request's term, say why. */
+    private void hintIfDropped(Address coordinator, VoteRequest r) {
+        long term = raft.currentTerm();
+        if (term == r.currTerm() && Objects.equals(raft.votedFor(), coordinator)) {
+            return; // it voted
+        }
+        if (term < r.currTerm() || coordinator == null || Objects.equals(coordinator, local_addr)) {
+            return;
+        }
+        num_hints_sent++;
+        down_prot.down(new EmptyMessage(coordinator).putHeader(id, new TermHint(term, r.currTerm()))
+                .setFlag(Message.Flag.OOB));
+    }
+
+    private void handleHint(Address from, TermHint h) {
+        num_hints_received++;
+        hinted.accumulateAndGet(h.currTerm(), Math::max);
+        if (h.requestTerm == raft.currentTerm() && isVotingThreadRunning()) {
+            // The round in progress will not get this member's vote: stop waiting for it. (remove(List) wakes
+            // the waiter; remove(Address) does not when the member had not answered.)
+            getVotes().remove(List.of(from));
+        }
+    }
+
+    @Override
+    protected void runVotingProcess() {
+        long h = hinted.getAndSet(0);
+        if (h > raft.currentTerm() && raft.leader() == null) {
+            // Between rounds: no request is out, so adopting the higher term cannot mix terms within a round.
+            raft.currentTerm(h);
+        }
+        super.runVotingProcess();
+    }
+
+    public long hintsSent() {
+        return num_hints_sent;
+    }
+
+    public long hintsReceived() {
+        return num_hints_received;
+    }
+
+    public long deferredLeaders() {
+        return num_deferred_leaders;
+    }
+
+    /** "I dropped your vote request of term {@code requestTerm}; my term is {@code currTerm()}." */
+    public static class TermHint extends RaftHeader {
+        long requestTerm;
+
+        public TermHint() {
+        }
+
+        TermHint(long term, long requestTerm) {
+            super(term);
+            this.requestTerm = requestTerm;
+        }
+
+        @Override
+        public short getMagicId() {
+            return TERM_HINT;
+        }
+
+        @Override
+        public Supplier<? extends Header> create() {
+            return TermHint::new;
+        }
+
+        @Override
+        public int serializedSize() {
+            return super.serializedSize() + Bits.size(requestTerm);
+        }
+
+        @Override
+        public void writeTo(DataOutput out) throws IOException {
+            super.writeTo(out);
+            Bits.writeLongCompressed(requestTerm, out);
+        }
+
+        @Override
+        public void readFrom(DataInput in) throws IOException, ClassNotFoundException {
+            super.readFrom(in);
+            requestTerm = Bits.readLongCompressed(in);
+        }
+
+        @Override
+        public String toString() {
+            return "TermHint: current_term=" + curr_term + ", request_term=" + requestTerm;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package org.mgtm.replication.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jgroups.Address;
+import org.jgroups.EmptyMessage;
+import org.jgroups.Event;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.View;
+import org.jgroups.protocols.SHARED_LOOPBACK;
+import org.jgroups.protocols.SHARED_LOOPBACK_PING;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.raft.ELECTION;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.protocols.raft.election.BaseElection;
+import org.jgroups.protocols.raft.election.LeaderElected;
+import org.jgroups.protocols.raft.election.VoteRequest;
+import org.jgroups.raft.RaftHandle;
+import org.jgroups.stack.Protocol;
+import org.jgroups.util.ExtendedUUID;
+import org.jgroups.util.Util;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two election fixes of {@link MergeSafeElection}, on one member (B of A, B, C) on a private in-JVM channel,
+ * fed the messages and views of the others directly, so each step is deterministic: a {@code LeaderElected} that
+ * arrives before the view it was voted in is applied when that view comes (plain ELECTION loses it: the case of
+ * the 77 s without a leader), and a dropped vote request is answered with the member's term.
+ */
+class MergeSafeElectionTest {
+    @TempDir
+    Path dir;
+
+    private JChannel channel;
+    private RAFT raft;
+    private final List<Message> sent = new CopyOnWriteArrayList<>();
+    private final Address a = member("A");
+    private final Address c = member("C");
+
+    /** Keeps what the election sends to A or C (they do not exist). */
+    private final class Sent extends Protocol {
+        @Override
+        public Object down(Message msg) {
+            if (a.equals(msg.getDest()) || c.equals(msg.getDest())) {
+                sent.add(msg);
+                return null;
+            }
+            return down_prot.down(msg);
+        }
+    }
+
+    private BaseElection start(BaseElection election) throws Exception {
+        raft = new SafeFollowerRaft();
+        raft.raftId("B").members(List.of("A", "B", "C")).logClass(DurableLog.class.getName())
+                .logDir(dir.toString()).logPrefix("B").logUseFsync(false);
+        election.voteTimeout(200);
+        channel = new JChannel(new SHARED_LOOPBACK(), new SHARED_LOOPBACK_PING(), new NAKACK2(), new UNICAST3(),
+                new GMS().printLocalAddress(false), new Sent(), election, raft);
+        channel.setName("B");
+        new RaftHandle(channel, new BatchStateMachine(new BatchStateMachine.Applier() {
+            public byte[] apply(byte[] command) {
+                return new byte[0];
+            }
+
+            public void writeSnapshot(java.io.DataOutput out) {
+            }
+
+            public void readSnapshot(java.io.DataInput in) {
+            }
+        }));
+        channel.connect("merge-safe-" + System.nanoTime());   // alone: view [B], no majority
+        return election;
+    }
+
+    @AfterEach
+    void stop() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    @Test
+    void aLeaderElectedBeforeItsViewArrivedIsAppliedWithThatView() throws Exception {
+        BaseElection election = start(new MergeSafeElection());
+        Address b = channel.getAddress();
+        election.up(leaderElected(b, 5));
+        assertFalse(raft.isLeader(), "accepted in a view without a majority");
+
+        election.up(new Event(Event.VIEW_CHANGE, View.create(a, 10, a, b, c)));   // A coordinates: B does not vote
+        assertTrue(raft.isLeader(), "the kept LeaderElected was not applied");
+        assertEquals(5, raft.currentTerm());
+        assertEquals(1, ((MergeSafeElection) election).deferredLeaders());
+    }
+
+    /** The defect itself: plain ELECTION drops it for good. */
+    @Test
+    void plainElectionLosesIt() throws Exception {
+        BaseElection election = start(new ELECTION());
+        Address b = channel.getAddress();
+        election.up(leaderElected(b, 5));
+        election.up(new Event(Event.VIEW_CHANGE, View.create(a, 10, a, b, c)));
+        assertFalse(raft.isLeader(), "jgroups-raft keeps such a LeaderElected now: MergeSafeElection's part 1 may go");
+    }
+
+    @Test
+    void aStaleLeaderElectedIsNotKept() throws Exception {
+        BaseElection election = start(new MergeSafeElection());
+        Address b = channel.getAddress();
+        raft.setLeaderAndTerm(null, 7);
+        election.up(leaderElected(b, 5));
+        election.up(new Event(Event.VIEW_CHANGE, View.create(a, 10, a, b, c)));
+        assertFalse(raft.isLeader());
+        assertEquals(7, raft.currentTerm());
+    }
+
+    @Test
+    void aDroppedVoteRequestIsAnsweredWithTheTerm() throws Exception {
+        MergeSafeElection election = (MergeSafeElection) start(new MergeSafeElection());
+        raft.setLeaderAndTerm(null, 6);
+        Message request = new EmptyMessage(channel.getAddress()).setSrc(a).putHeader(election.getId(),
+                new VoteRequest(4));
+        election.up(request);
+
+        assertEquals(1, sent.size(), "no hint sent: " + sent);
+        MergeSafeElection.TermHint hint = sent.get(0).getHeader(election.getId());
+        assertEquals(6, hint.currTerm());
+        assertEquals(4, hint.requestTerm);
+        assertEquals(1, election.hintsSent());
+    }
+
+    @Test
+    void aHintedTermIsAdoptedBeforeTheNextRound() throws Exception {
+        MergeSafeElection election = (MergeSafeElection) start(new MergeSafeElection());
+        Message hint = new EmptyMessage(channel.getAddress()).setSrc(a).putHeader(election.getId(),
+                new MergeSafeElection.TermHint(9, 1));
+        election.up(hint);
+        election.runVotingProcess();   // one round, alone: no majority, but started above the hint
+        assertEquals(10, raft.currentTerm());
+    }
+
+    private Message leaderElected(Address leader, long term) {
+        return new EmptyMessage(channel.getAddress()).setSrc(a)
+                .putHeader(channel.getProtocolStack().findProtocol(BaseElection.class).getId(),
+                        new LeaderElected(leader).currTerm(term));
+    }
+
+    private static Address member(String raftId) {
+        return ExtendedUUID.randomUUID(raftId).put(RAFT.raft_id_key, Util.stringToBytes(raftId));
+    }
+}

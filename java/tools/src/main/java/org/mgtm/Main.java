@@ -18,11 +18,13 @@ import picocli.CommandLine.Option;
 @Command(name = "mgtm", mixinStandardHelpOptions = true, version = "mgtm 0.1.0",
         description = "Replicated Global Transaction Manager for Postgres-XC 0.9.2.",
         subcommands = {ServerCommand.class, org.mgtm.replication.ReplicaCommand.class,
+                org.mgtm.replication.GgtmCommand.class,
                 org.mgtm.replication.CtlCommand.class, org.mgtm.replication.TlsKeysCommand.class,
                 org.mgtm.proxy.ProxyCommand.class,
                 org.mgtm.bench.BenchCommand.class,
                 org.mgtm.check.CheckCommand.class, org.mgtm.lab.DemoCommand.class,
-                org.mgtm.chaos.ChaosCommand.class, org.mgtm.chaos.FailoverReportCommand.class})
+                org.mgtm.chaos.ChaosCommand.class, org.mgtm.chaos.FailoverReportCommand.class,
+                org.mgtm.chaos.SubclusterChaosCommand.class, org.mgtm.bench.SubclusterBenchCommand.class})
 public final class Main implements Runnable {
     /** Taken out of the arguments before parsing, so that it works with every subcommand, anywhere. */
     static final String DEBUG = "--debug";

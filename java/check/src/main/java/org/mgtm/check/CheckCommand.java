@@ -68,9 +68,10 @@ public final class CheckCommand implements Callable<Integer> {
     private int checkHistory() throws IOException {
         HistoryReader source = new HistoryReader(history);
         long started = System.nanoTime();
-        CheckResult result;
+        // A history of several sub-clusters (it has process lines) is checked per sub-cluster and across them.
+        SubclusterChecker.Result result;
         try {
-            result = new Checker(show).check(source);
+            result = new SubclusterChecker(show).check(source);
         } catch (HistoryFormatException e) {
             System.err.println("mgtm check: " + e.getMessage());
             return 2;

@@ -23,7 +23,8 @@ public record CheckResult(List<InvariantSummary> invariants, List<Violation> vio
     }
 
     public InvariantSummary invariant(int n) {
-        return invariants.get(n - 1);
+        return invariants.stream().filter(s -> s.invariant() == n).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no invariant " + n + " in this result"));
     }
 
     /** Violations kept of invariant {@code n}. */

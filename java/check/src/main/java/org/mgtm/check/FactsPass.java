@@ -151,6 +151,10 @@ final class FactsPass implements HistorySource.Visitor {
         }
         if (op instanceof Operation.Begin b && ok) {
             grant(b.gxid(), b.vacuum(), p, e.time(), line);
+        } else if (op instanceof Operation.Register r && ok) {
+            // Active here from now on like a begun transaction, though another sub-cluster handed it out.
+            int i = grant(r.gxid(), false, true, p, e.time(), line);
+            txns.set(i, TxnFacts.REGISTERED, true);
         } else if (op instanceof Operation.BeginMulti m && ok) {
             for (int k = 0; k < m.count(); k++) {
                 grant(GxidArithmetic.groupMember(m.firstGxid(), k), false, p, e.time(), line);
@@ -205,18 +209,24 @@ final class FactsPass implements HistorySource.Visitor {
         }
     }
 
-    private void grant(int gxid, boolean vacuum, int p, long time, long line) {
+    private int grant(int gxid, boolean vacuum, int p, long time, long line) {
+        return grant(gxid, vacuum, false, p, time, line);
+    }
+
+    private int grant(int gxid, boolean vacuum, boolean registered, int p, long time, long line) {
         findings.checked(1);
         int i = txns.findOrAdd(gxid);
         if (txns.grantLine[i] != 0) {
             txns.set(i, TxnFacts.DUPLICATE, true);
-            findings.violation(1, "GXID " + GxidArithmetic.toString(gxid) + " was handed out twice", txns.grantLine[i], line);
-            return;
+            findings.violation(1, "GXID " + GxidArithmetic.toString(gxid) + (registered ? " became active twice"
+                    + " (registered from another sub-cluster)" : " was handed out twice"), txns.grantLine[i], line);
+            return i;
         }
         txns.grantTime[i] = time;
         txns.grantLine[i] = line;
         txns.owner[i] = p;
         txns.set(i, TxnFacts.VACUUM, vacuum);
+        return i;
     }
 
     /** After the scan: operations still in flight have unknown outcomes; then invariants 5 and 7. */

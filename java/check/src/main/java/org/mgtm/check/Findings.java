@@ -18,15 +18,43 @@ final class Findings {
     static final String[] UNITS = {"GXIDs", "begins", "snapshots", "snapshots", "values", "answers", "bad inputs",
         "snapshots"};
     static final int INVARIANTS = TITLES.length;
+    /** The invariants of several sub-clusters checked together (docs/subclusters.md), numbered 9 on. */
+    static final String[] SUBCLUSTER_TITLES = {
+        "no GXID handed out by two sub-clusters, each inside its own ranges",
+        "ranges granted disjoint",
+        "a GXID becomes active in a sub-cluster only at or above the xmax of its earlier snapshots",
+        "a cross-sub-cluster transaction ends one way everywhere, and is seen finished everywhere after its 2PC window",
+    };
+    static final String[] SUBCLUSTER_UNITS = {"GXIDs", "ranges", "activations", "cross transactions"};
+    static final int FIRST_SUBCLUSTER_INVARIANT = INVARIANTS + 1;
 
     private final int maxKept;
-    private final long[] checked = new long[INVARIANTS + 1];
-    private final long[] violations = new long[INVARIANTS + 1];
-    private final String[] notChecked = new String[INVARIANTS + 1];
+    private final int first;
+    private final String[] titles;
+    private final String[] units;
+    private final long[] checked;
+    private final long[] violations;
+    private final String[] notChecked;
     private final List<Violation> kept = new ArrayList<>();
 
     Findings(int maxKept) {
+        this(maxKept, 1, TITLES, UNITS);
+    }
+
+    private Findings(int maxKept, int first, String[] titles, String[] units) {
         this.maxKept = maxKept;
+        this.first = first;
+        this.titles = titles;
+        this.units = units;
+        int last = first + titles.length - 1;
+        checked = new long[last + 1];
+        violations = new long[last + 1];
+        notChecked = new String[last + 1];
+    }
+
+    /** Findings for the invariants across sub-clusters (9 on). */
+    static Findings forSubclusters(int maxKept) {
+        return new Findings(maxKept, FIRST_SUBCLUSTER_INVARIANT, SUBCLUSTER_TITLES, SUBCLUSTER_UNITS);
     }
 
     void checked(int invariant) {
@@ -58,9 +86,9 @@ final class Findings {
 
     CheckResult result(long events) {
         List<InvariantSummary> out = new ArrayList<>();
-        for (int i = 1; i <= INVARIANTS; i++) {
+        for (int i = first; i < first + titles.length; i++) {
             String why = checked[i] == 0 ? (notChecked[i] != null ? notChecked[i] : "nothing to check") : null;
-            out.add(new InvariantSummary(i, TITLES[i - 1], checked[i], UNITS[i - 1], violations[i], why));
+            out.add(new InvariantSummary(i, titles[i - first], checked[i], units[i - first], violations[i], why));
         }
         List<Violation> sorted = new ArrayList<>(kept);
         sorted.sort((a, b) -> Integer.compare(a.invariant(), b.invariant()));

@@ -14,10 +14,17 @@ import java.util.SortedSet;
  * recorded. For reports, event i (from 0) is line i + 1 and the intervals follow the events; a
  * file written by {@link #write} starts with a header line, so there each line is one further on.
  */
-public record History(List<Event> events, List<LeaderInterval> leaders) implements HistorySource {
+public record History(List<Event> events, List<LeaderInterval> leaders, List<SubclusterLine> subclusterLines)
+        implements HistorySource {
     public History {
         events = List.copyOf(events);
         leaders = List.copyOf(leaders);
+        subclusterLines = List.copyOf(subclusterLines);
+    }
+
+    /** A history of one GTM group: no sub-cluster lines. */
+    public History(List<Event> events, List<LeaderInterval> leaders) {
+        this(events, leaders, List.of());
     }
 
     public static Builder builder() {
@@ -32,6 +39,9 @@ public record History(List<Event> events, List<LeaderInterval> leaders) implemen
         for (int i = 0; i < leaders.size(); i++) {
             visitor.leader(events.size() + i + 1, leaders.get(i));
         }
+        for (int i = 0; i < subclusterLines.size(); i++) {
+            visitor.subcluster(events.size() + leaders.size() + i + 1, subclusterLines.get(i));
+        }
     }
 
     @Override
@@ -43,6 +53,8 @@ public record History(List<Event> events, List<LeaderInterval> leaders) implemen
                 out.put(line, HistoryFormat.encode(events.get(i)));
             } else if (i >= events.size() && i < events.size() + leaders.size()) {
                 out.put(line, HistoryFormat.encode(leaders.get(i - events.size())));
+            } else if (i >= events.size() + leaders.size() && i < events.size() + leaders.size() + subclusterLines.size()) {
+                out.put(line, HistoryFormat.encode(subclusterLines.get(i - events.size() - leaders.size())));
             }
         }
         return out;
@@ -62,6 +74,9 @@ public record History(List<Event> events, List<LeaderInterval> leaders) implemen
             for (LeaderInterval l : leaders) {
                 w.write(l);
             }
+            for (SubclusterLine l : subclusterLines) {
+                w.write(l);
+            }
         }
     }
 
@@ -72,6 +87,7 @@ public record History(List<Event> events, List<LeaderInterval> leaders) implemen
     public static final class Builder {
         private final List<Event> events = new ArrayList<>();
         private final List<LeaderInterval> leaders = new ArrayList<>();
+        private final List<SubclusterLine> subclusterLines = new ArrayList<>();
 
         public Builder add(Event e) {
             events.add(e);
@@ -112,10 +128,15 @@ public record History(List<Event> events, List<LeaderInterval> leaders) implemen
             return this;
         }
 
+        public Builder subcluster(SubclusterLine l) {
+            subclusterLines.add(l);
+            return this;
+        }
+
         public History build() {
             List<Event> sorted = new ArrayList<>(events);
             sorted.sort(Comparator.comparingLong(Event::time));
-            return new History(sorted, leaders);
+            return new History(sorted, leaders, subclusterLines);
         }
     }
 }

@@ -33,8 +33,11 @@ public final class HistoryFormat {
     private HistoryFormat() {
     }
 
-    /** One decoded line: an event, a leadership interval, or the header (both null). */
-    record Line(Event event, LeaderInterval leader) {
+    /** One decoded line: an event, a leadership interval, a sub-cluster line, or the header (all null). */
+    record Line(Event event, LeaderInterval leader, SubclusterLine subcluster) {
+        Line(Event event, LeaderInterval leader) {
+            this(event, leader, null);
+        }
     }
 
     public static String header(String started) {
@@ -103,6 +106,16 @@ public final class HistoryFormat {
             if (result) {
                 sb.append(",\"value\":").append(n.value());
             }
+        } else if (op instanceof Operation.Register r) {
+            gxid(sb, "gxid", r.gxid());
+        } else if (op instanceof Operation.Decide d) {
+            gxid(sb, "gxid", d.gxid());
+            sb.append(",\"commit\":").append(d.commit());
+            if (result && d.decision() != null) {
+                sb.append(",\"decision\":").append(d.decision());
+            }
+        } else if (op instanceof Operation.Forget f) {
+            gxid(sb, "gxid", f.gxid());
         } else if (op instanceof Operation.BadInput b) {
             sb.append(",\"what\":");
             string(sb, b.what());
@@ -132,6 +145,24 @@ public final class HistoryFormat {
         if (l.end() != Long.MAX_VALUE) {
             sb.append(",\"end\":").append(l.end());
         }
+        return sb.append('}').toString();
+    }
+
+    /** A sub-cluster line (process, member or range). */
+    public static String encode(SubclusterLine l) {
+        StringBuilder sb = new StringBuilder("{\"type\":");
+        if (l instanceof SubclusterLine.Process p) {
+            sb.append("\"process\",\"p\":").append(p.process());
+        } else if (l instanceof SubclusterLine.Member m) {
+            sb.append("\"member\",\"node\":");
+            string(sb, m.node());
+        } else if (l instanceof SubclusterLine.Range r) {
+            sb.append("\"range\"");
+            gxid(sb, "first", r.first());
+            gxid(sb, "last", r.last());
+        }
+        sb.append(",\"sc\":");
+        string(sb, l.subcluster());
         return sb.append('}').toString();
     }
 
@@ -212,6 +243,11 @@ public final class HistoryFormat {
         String error = null;
         String format = null;
         long version = 0;
+        String sc = null;
+        boolean commit = false;
+        Boolean decision = null;
+        long first = -1;
+        long last = -1;
         while (c.nextField()) {
             switch (c.key()) {
                 case "t" -> t = c.readLong();
@@ -242,6 +278,11 @@ public final class HistoryFormat {
                 case "error" -> error = c.isNull() ? null : c.readString();
                 case "format" -> format = c.readString();
                 case "version" -> version = c.readLong();
+                case "sc" -> sc = c.readString();
+                case "commit" -> commit = c.readBoolean();
+                case "decision" -> decision = c.isNull() ? null : c.readBoolean();
+                case "first" -> first = Integer.toUnsignedLong(c.readU32());
+                case "last" -> last = Integer.toUnsignedLong(c.readU32());
                 default -> c.skipValue();
             }
         }
@@ -259,6 +300,9 @@ public final class HistoryFormat {
                 throw new IllegalArgumentException("a leader line needs node and start");
             }
             return new Line(null, new LeaderInterval(node, term, start, end));
+        }
+        if (type.equals("process") || type.equals("member") || type.equals("range")) {
+            return new Line(null, null, subclusterLine(type, need(sc, "sc"), p, node, first, last));
         }
         Event.Type et = Event.Type.of(type);
         if (t == Long.MIN_VALUE || p == Integer.MIN_VALUE || f == null) {
@@ -295,9 +339,30 @@ public final class HistoryFormat {
                     start == Long.MIN_VALUE ? min : start, cycle);
             case "seq-next" -> new Operation.SeqNext(need(key, "key"), value);
             case "bad-input" -> new Operation.BadInput(need(what, "what"), outcome);
+            case "register" -> new Operation.Register(gxid);
+            case "decide" -> new Operation.Decide(gxid, commit, ok ? need(decision, "decision") : null);
+            case "forget" -> new Operation.Forget(gxid);
             default -> throw new IllegalArgumentException("unknown operation \"" + f + "\"");
         };
         return new Line(new Event(t, p, et, op, error, node, term), null);
+    }
+
+    private static SubclusterLine subclusterLine(String type, String sc, int p, String node, long first, long last) {
+        return switch (type) {
+            case "process" -> {
+                if (p == Integer.MIN_VALUE) {
+                    throw new IllegalArgumentException("a process line needs p");
+                }
+                yield new SubclusterLine.Process(p, sc);
+            }
+            case "member" -> new SubclusterLine.Member(need(node, "node"), sc);
+            default -> {
+                if (first < 0 || last < 0) {
+                    throw new IllegalArgumentException("a range line needs first and last");
+                }
+                yield new SubclusterLine.Range(sc, (int) first, (int) last);
+            }
+        };
     }
 
     private static java.util.List<Integer> list(int[] values) {

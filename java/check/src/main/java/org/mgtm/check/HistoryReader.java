@@ -39,6 +39,8 @@ public final class HistoryReader implements HistorySource {
                     visitor.event(line, decoded.event());
                 } else if (decoded.leader() != null) {
                     visitor.leader(line, decoded.leader());
+                } else if (decoded.subcluster() != null) {
+                    visitor.subcluster(line, decoded.subcluster());
                 }
             }
         }
@@ -79,6 +81,10 @@ public final class HistoryReader implements HistorySource {
 
             public void leader(long line, LeaderInterval leader) {
                 b.leader(leader);
+            }
+
+            public void subcluster(long line, SubclusterLine subcluster) {
+                b.subcluster(subcluster);
             }
         });
         return b.build();

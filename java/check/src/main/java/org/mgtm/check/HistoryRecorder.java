@@ -25,6 +25,7 @@ public final class HistoryRecorder implements AutoCloseable {
     private final HistoryWriter file;
     private final List<Event> memory;
     private final List<LeaderInterval> leaders = new ArrayList<>();
+    private final List<SubclusterLine> subclusterLines = new ArrayList<>();
     private long events;
     private IOException failure;
     private boolean closed;
@@ -45,6 +46,32 @@ public final class HistoryRecorder implements AutoCloseable {
     /** A process id not used before by this recorder. */
     public int newProcess() {
         return processes.getAndIncrement();
+    }
+
+    /**
+     * A new process that talks to sub-cluster {@code subcluster} ({@link SubclusterLine#GGTM}: the G-GTM): a
+     * history with such processes is checked per sub-cluster and across them.
+     */
+    public int newProcess(String subcluster) {
+        int p = processes.getAndIncrement();
+        annotate(new SubclusterLine.Process(p, subcluster));
+        return p;
+    }
+
+    /** Replica {@code node} belongs to {@code subcluster} (for the leadership intervals of each sub-cluster). */
+    public void member(String node, String subcluster) {
+        annotate(new SubclusterLine.Member(node, subcluster));
+    }
+
+    /** The G-GTM granted {@code first .. last} to {@code subcluster}. */
+    public void range(String subcluster, int first, int last) {
+        annotate(new SubclusterLine.Range(subcluster, first, last));
+    }
+
+    private void annotate(SubclusterLine line) {
+        synchronized (lock) {
+            subclusterLines.add(line);
+        }
     }
 
     /** The recorder's clock: nanoseconds since it was made (for leadership intervals). */
@@ -124,7 +151,7 @@ public final class HistoryRecorder implements AutoCloseable {
             throw new IllegalStateException("this recorder writes to a file");
         }
         synchronized (lock) {
-            return new History(memory, leaders);
+            return new History(memory, leaders, subclusterLines);
         }
     }
 
@@ -142,6 +169,9 @@ public final class HistoryRecorder implements AutoCloseable {
             try {
                 if (failure == null) {
                     for (LeaderInterval l : leaders) {
+                        file.write(l);
+                    }
+                    for (SubclusterLine l : subclusterLines) {
                         file.write(l);
                     }
                 }

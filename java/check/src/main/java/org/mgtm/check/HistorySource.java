@@ -15,6 +15,10 @@ public interface HistorySource {
         void event(long line, Event event);
 
         void leader(long line, LeaderInterval leader);
+
+        /** A sub-cluster line (process, member, range); most visitors need none. */
+        default void subcluster(long line, SubclusterLine subcluster) {
+        }
     }
 
     /** Calls the visitor for every event and leadership line, in file order. */

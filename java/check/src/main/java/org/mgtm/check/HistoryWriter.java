@@ -30,6 +30,10 @@ public final class HistoryWriter implements Closeable {
         writeLine(HistoryFormat.encode(leader));
     }
 
+    public void write(SubclusterLine line) throws IOException {
+        writeLine(HistoryFormat.encode(line));
+    }
+
     void writeLine(String line) throws IOException {
         out.write(line);
         out.write('\n');

@@ -160,6 +160,33 @@ public sealed interface Operation {
         }
     }
 
+    /**
+     * Sub-cluster mode: a transaction of another sub-cluster joins this one under its GXID (REGISTER). It is
+     * active here from its ok answer on, like a begun one, but this sub-cluster did not hand the GXID out.
+     */
+    record Register(int gxid) implements Operation {
+        public String name() {
+            return "register";
+        }
+    }
+
+    /**
+     * Sub-cluster mode: a cross-sub-cluster transaction's outcome recorded at the G-GTM; {@code commit} is what
+     * was asked, {@code decision} what holds (the first decision recorded; null until answered).
+     */
+    record Decide(int gxid, boolean commit, Boolean decision) implements Operation {
+        public String name() {
+            return "decide";
+        }
+    }
+
+    /** Sub-cluster mode: every participant ended the transaction; the G-GTM may drop its decision. */
+    record Forget(int gxid) implements Operation {
+        public String name() {
+            return "forget";
+        }
+    }
+
     /** Outcomes a bad input can have on its own connection. */
     String OUTCOME_ERROR = "error";
     String OUTCOME_CLOSED = "closed";

@@ -132,6 +132,8 @@ final class SweepPass implements HistorySource.Visitor {
         }
         if (op instanceof Operation.Begin b) {
             begun(p, b.gxid(), 1, t, at);
+        } else if (op instanceof Operation.Register r) {
+            registered(r.gxid(), t, at);
         } else if (op instanceof Operation.BeginMulti m) {
             begun(p, m.firstGxid(), m.count(), t, at);
         } else if (op instanceof Operation.SnapshotGet s) {
@@ -203,6 +205,23 @@ final class SweepPass implements HistorySource.Visitor {
         }
         line.handedOut(last);
         granted.offer(t, last, at);
+    }
+
+    /**
+     * Sub-cluster mode: a transaction of another sub-cluster became active here. It joins the running and
+     * unseen sets like a begun one; invariant 2 does not apply (this sub-cluster did not hand its GXID out).
+     */
+    private void registered(int g, long t, long at) {
+        int i = txns.find(g);
+        if (i < 0 || txns.grantLine[i] != at) {
+            return;
+        }
+        enter(i, t);
+        if (t < lastSnapshotAsked && !txns.has(i, TxnFacts.DUPLICATE)) {
+            txns.set(i, TxnFacts.UNSEEN, true);
+            unseen.put(line.place(g), i);
+        }
+        line.handedOut(line.place(g));
     }
 
     private void enter(int i, long t) {

@@ -19,6 +19,8 @@ final class TxnFacts {
     static final byte UNSEEN = 8;
     /** In the second pass's set of transactions whose first-snapshot xmin holds back recent global xmin. */
     static final byte HOLDING = 16;
+    /** Sub-cluster mode: active here by registration (another sub-cluster handed the GXID out). */
+    static final byte REGISTERED = 32;
 
     /** What is known of a transaction's first snapshot (invariant 8), in {@link #firstSnap}. */
     static final byte SNAP_NONE = 0;

@@ -62,4 +62,19 @@ public sealed interface Command {
      */
     record Restart(int nextGxidAtLeast) implements Command {
     }
+
+    /**
+     * Sub-cluster mode: the G-GTM granted GXIDs {@code first .. last} for the group's range request
+     * {@code requestId}. The group's leader appends it after the G-GTM answered; a grant other than the one
+     * expected next (a duplicate from a retry or from two leaders) changes nothing. Ignored in a plain group.
+     */
+    record RangeGranted(long requestId, int first, int last) implements Command {
+    }
+
+    /**
+     * Sub-cluster mode: the group's identity towards the G-GTM, drawn at random by the first leader that needs
+     * one; the first applied stays. Ignored in a plain group.
+     */
+    record ClaimSubcluster(long claim) implements Command {
+    }
 }

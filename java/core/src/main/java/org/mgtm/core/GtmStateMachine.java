@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
+import org.mgtm.protocol.subcluster.SubclusterRequest;
 
 /**
  * The GTM state machine: the whole replicated state of mgtm and the only code that changes it.
@@ -17,8 +18,9 @@ import org.mgtm.protocol.Response;
  *       ({@link Command.Client}, one XC protocol message with the session, proxy backend slot and
  *       request number it came with), the end of a client session ({@link Command.EndSession}), a
  *       service restart ({@link Command.Restart}), a raise of the GXID counter
- *       ({@link Command.RaiseNextGxid}), or a new leader's first entry ({@link Command.NewTerm},
- *       which changes nothing). {@link #apply(Command)} applies one command and returns its reply.
+ *       ({@link Command.RaiseNextGxid}), a new leader's first entry ({@link Command.NewTerm},
+ *       which changes nothing), or, in sub-cluster mode, a range the G-GTM granted
+ *       ({@link Command.RangeGranted}) or the group's identity ({@link Command.ClaimSubcluster}). {@link #apply(Command)} applies one command and returns its reply.
  *       Every command that goes through the replicated log is applied, in log order, on every
  *       replica.</li>
  *   <li><b>Reads.</b> A snapshot is a pure read: a transaction's xmin is fixed at its begin
@@ -59,7 +61,7 @@ import org.mgtm.protocol.Response;
  * and written down next to the code, in {@link TransactionManager}; storage invariants in
  * {@link TransactionTable}, {@link SequenceTable} and {@link SessionTable}.
  */
-public final class GtmStateMachine {
+public final class GtmStateMachine implements ReplicatedMachine {
 
     /** A machine read from a snapshot, with the log index the snapshot was taken at. */
     public record Restored(GtmStateMachine state, long appliedIndex) {
@@ -80,7 +82,19 @@ public final class GtmStateMachine {
         this.transactions = new TransactionManager(limits);
     }
 
+    /**
+     * A fresh state of a group in sub-cluster mode (docs/subclusters.md): it hands out GXIDs only from the
+     * ranges the G-GTM grants ({@link Command.RangeGranted}), and serves the sub-cluster requests. The mode
+     * and the name are part of the state (its snapshots carry them).
+     */
+    public static GtmStateMachine forSubcluster(CoreLimits limits, String subcluster) {
+        GtmStateMachine m = new GtmStateMachine(limits);
+        m.transactions.subcluster = new Subcluster(org.mgtm.protocol.subcluster.SubclusterNames.check(subcluster));
+        return m;
+    }
+
     /** Applies one command and returns its reply; never throws for bad input. */
+    @Override
     public Response apply(Command command) {
         if (command instanceof Command.Client c) {
             return applyClient(c);
@@ -97,6 +111,18 @@ public final class GtmStateMachine {
             transactions.raise(r.atLeast());
             return Response.None.INSTANCE;
         }
+        if (command instanceof Command.RangeGranted g) {
+            if (transactions.subcluster != null) {
+                SubclusterTransactions.grant(transactions, g);
+            }
+            return Response.None.INSTANCE;
+        }
+        if (command instanceof Command.ClaimSubcluster c) {
+            if (transactions.subcluster != null) {
+                SubclusterTransactions.claim(transactions, c.claim());
+            }
+            return Response.None.INSTANCE;
+        }
         if (command instanceof Command.Restart r) {
             // No client session survives a restart: their transactions (except prepared ones) and
             // their reply caches go.
@@ -108,28 +134,7 @@ public final class GtmStateMachine {
     }
 
     private Response applyClient(Command.Client c) {
-        if (c.requestNo() <= 0) {
-            if (c.ackedRequestNo() > 0) {
-                SessionTable.Session s = sessions.get(c.session());
-                if (s != null) {
-                    s.acknowledge(c.ackedRequestNo());
-                }
-            }
-            return execute(c.session(), c.backendId(), c.request());
-        }
-        SessionTable.Session s = sessions.getOrCreate(c.session());
-        s.acknowledge(c.ackedRequestNo());
-        Response cached = s.find(c.requestNo());
-        if (cached != null) {
-            return cached;
-        }
-        if (c.requestNo() <= s.floor) {
-            return Response.Error.error("request " + c.requestNo() + " of session " + c.session()
-                    + " is too old to replay");
-        }
-        Response reply = execute(c.session(), c.backendId(), c.request());
-        s.remember(c.requestNo(), reply, limits.maxRepliesPerSession());
-        return reply;
+        return sessions.applyOnce(c, limits.maxRepliesPerSession(), this::execute);
     }
 
     /**
@@ -149,6 +154,7 @@ public final class GtmStateMachine {
      * (no session, no deduplication entry, no transaction field). Any other request is a programming
      * error (IllegalArgumentException).
      */
+    @Override
     public Response read(Request request) {
         switch (request.type()) {
             case SNAPSHOT_GET:
@@ -169,6 +175,9 @@ public final class GtmStateMachine {
     }
 
     private Response execute(long session, int backendId, Request request) {
+        if (request instanceof SubclusterRequest s) {
+            return executeSubcluster(session, backendId, s);
+        }
         if (isPureRead(request)) {
             return read(request);
         }
@@ -227,6 +236,23 @@ public final class GtmStateMachine {
         }
     }
 
+    private Response executeSubcluster(long session, int backendId, SubclusterRequest request) {
+        if (transactions.subcluster == null) {
+            return Response.Error.error("mgtm: this group is not in sub-cluster mode (no subcluster setting)");
+        }
+        if (request instanceof SubclusterRequest.Register r) {
+            return SubclusterTransactions.register(transactions, session, backendId, r);
+        }
+        if (request instanceof SubclusterRequest.BeginAbove b) {
+            return SubclusterTransactions.beginAbove(transactions, session, backendId, b);
+        }
+        if (request instanceof SubclusterRequest.PrepareCross p) {
+            return SubclusterTransactions.prepareCross(transactions, p);
+        }
+        return Response.Error.error("mgtm: " + request.getClass().getSimpleName()
+                + " is a G-GTM request; this is sub-cluster " + transactions.subcluster.name);
+    }
+
     // ---- accessors ----
 
     public CoreLimits limits() {
@@ -241,6 +267,18 @@ public final class GtmStateMachine {
     /** The latest completed GXID (XC's latestCompletedXid); snapshots have xmax one above it. */
     public int latestCompletedGxid() {
         return transactions.latestCompleted;
+    }
+
+    /** What sub-cluster mode holds, for the leader's range keeper, resolver and status; null in a plain group. */
+    public SubclusterView subcluster() {
+        Subcluster s = transactions.subcluster;
+        if (s == null) {
+            return null;
+        }
+        return new SubclusterView(s.name, s.claim, s.nextRequestId, s.leases.ranges(), s.leases.lastLeased(),
+                s.leases.skipped(), s.demand, SubclusterTransactions.horizon(transactions),
+                s.leases.remainingFrom(SubclusterTransactions.horizon(transactions)),
+                SubclusterTransactions.oldestInUse(transactions), s.crossPrepared());
     }
 
     public int openTransactionCount() {
@@ -284,6 +322,7 @@ public final class GtmStateMachine {
      * Whether {@link #knownSessions()} holds this session; O(1) once a numbered request of it has
      * applied (it then has deduplication state). Changes nothing.
      */
+    @Override
     public boolean knowsSession(long session) {
         return sessions.contains(session) || transactions.owningSessions().contains(session);
     }

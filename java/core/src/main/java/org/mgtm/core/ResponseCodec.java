@@ -10,6 +10,8 @@ import org.mgtm.protocol.Response;
 import org.mgtm.protocol.ResultType;
 import org.mgtm.protocol.SequenceKey;
 import org.mgtm.protocol.Snapshot;
+import org.mgtm.protocol.subcluster.SubclusterCodec;
+import org.mgtm.protocol.subcluster.SubclusterResponse;
 
 /**
  * A compact tagged binary form of every {@link Response}, used for the cached replies in state
@@ -33,6 +35,8 @@ public final class ResponseCodec {
     private static final int SEQUENCE_VALUE = 14;
     private static final int TXN_STATUS = 15;
     private static final int ALL_PREPARED = 16;
+    /** A sub-cluster answer: {@code int length} + its {@link SubclusterCodec} bytes. */
+    private static final int SUBCLUSTER = 17;
 
     private ResponseCodec() {
     }
@@ -127,6 +131,11 @@ public final class ResponseCodec {
         } else if (r instanceof Response.AllPrepared a) {
             out.writeByte(ALL_PREPARED);
             writeInts(out, a.gxids());
+        } else if (r instanceof SubclusterResponse s) {
+            out.writeByte(SUBCLUSTER);
+            byte[] b = SubclusterCodec.encode(s);
+            out.writeInt(b.length);
+            out.write(b);
         } else {
             throw new IllegalArgumentException("no encoding for " + r);
         }
@@ -152,8 +161,19 @@ public final class ResponseCodec {
             case SEQUENCE_VALUE -> new Response.SequenceValue(readResultType(in), readKey(in), in.readLong());
             case TXN_STATUS -> new Response.TxnStatus(in.readInt(), in.readInt());
             case ALL_PREPARED -> new Response.AllPrepared(readInts(in));
+            case SUBCLUSTER -> readSubcluster(in);
             default -> throw new IOException("unknown reply tag " + tag);
         };
+    }
+
+    private static Response readSubcluster(DataInputStream in) throws IOException {
+        byte[] b = new byte[readCount(in, 1)];
+        in.readFully(b);
+        try {
+            return SubclusterCodec.decodeResponse(b);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bad sub-cluster reply: " + e.getMessage());
+        }
     }
 
     private static ResultType readResultType(DataInputStream in) throws IOException {

@@ -23,6 +23,9 @@ public final class ResponseText {
     }
 
     public static String render(Response r) {
+        if (r instanceof org.mgtm.protocol.subcluster.SubclusterResponse s) {
+            return SubclusterText.render(s);
+        }
         if (r instanceof Response.Error e) {
             return "error " + e.severity() + " \"" + e.message() + "\"";
         } else if (r instanceof Response.None) {

@@ -134,6 +134,40 @@ final class SessionTable {
         }
     }
 
+    /** What a request does to the state, once deduplication has let it through. */
+    interface Execution {
+        Response execute(long session, int backendId, org.mgtm.protocol.Request request);
+    }
+
+    /**
+     * Applies a client request at most once per (session, request number): a repeat gets the cached reply,
+     * a request whose reply was forgotten gets an error; a request number of 0 is not deduplicated.
+     */
+    Response applyOnce(Command.Client c, int maxReplies, Execution execution) {
+        if (c.requestNo() <= 0) {
+            if (c.ackedRequestNo() > 0) {
+                Session s = get(c.session());
+                if (s != null) {
+                    s.acknowledge(c.ackedRequestNo());
+                }
+            }
+            return execution.execute(c.session(), c.backendId(), c.request());
+        }
+        Session s = getOrCreate(c.session());
+        s.acknowledge(c.ackedRequestNo());
+        Response cached = s.find(c.requestNo());
+        if (cached != null) {
+            return cached;
+        }
+        if (c.requestNo() <= s.floor) {
+            return Response.Error.error("request " + c.requestNo() + " of session " + c.session()
+                    + " is too old to replay");
+        }
+        Response reply = execution.execute(c.session(), c.backendId(), c.request());
+        s.remember(c.requestNo(), reply, maxReplies);
+        return reply;
+    }
+
     private final HashMap<Long, Session> sessions = new HashMap<>();
     /** The session used last: consecutive requests mostly come from the same proxy session. */
     private Session last;

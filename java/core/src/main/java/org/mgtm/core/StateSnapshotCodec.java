@@ -18,7 +18,7 @@ import org.mgtm.protocol.SequenceKey;
  *
  * <pre>
  * int    magic 0x4D47544D ("MGTM")
- * int    format version (2; version 1 is read too, see below)
+ * int    format version (3; versions 1 and 2 are read too, see below)
  * int    body length in bytes
  * body:
  *   long appliedIndex
@@ -32,6 +32,8 @@ import org.mgtm.protocol.SequenceKey;
  *        long id, long floor, int reply count, then ascending: long request number, tagged reply
  *        (see {@link ResponseCodec})
  *   long sequenceChanges, long preparedChanges
+ *   (version 3) bool sub-cluster mode, and if so ({@link SubclusterSnapshot}): name, claim, next request id,
+ *        demand, last leased, skipped, the leased ranges, the prepared cross transactions
  * int    CRC32C of every byte above (magic included)
  * </pre>
  *
@@ -43,14 +45,21 @@ import org.mgtm.protocol.SequenceKey;
  * begin, and a snapshot writes nothing. A version-1 state is read by giving each such transaction
  * without an xmin the xmin of the snapshot the restored state gives: by the argument of
  * {@link TransactionManager#beginXmin()} applied at the moment of the restore, its first snapshot
- * can have no lower xmin, so recent_global_xmin stays at or below XC's (invariant 8). A version-2
- * state with such a transaction is refused as corrupt.
+ * can have no lower xmin, so recent_global_xmin stays at or below XC's (invariant 8). A state of
+ * version 2 or later with such a transaction is refused as corrupt.
+ *
+ * <p>Version 3 adds the sub-cluster section at the end of the body; xmins as in version 2. Versions 1
+ * and 2 have no such section and are read as a plain group's state. (The sub-cluster branch wrote its
+ * section under a version 2 of its own before it was merged; such a snapshot is refused, by its
+ * unexpected bytes at the end of the body.)
  */
 final class StateSnapshotCodec {
     static final int MAGIC = 0x4D47544D;
-    static final int VERSION = 2;
-    /** The first format: xmin set by the first snapshot. */
+    static final int VERSION = 3;
+    /** The first format: xmin set by the first snapshot, no sub-cluster section. */
     static final int VERSION_XMIN_AT_FIRST_SNAPSHOT = 1;
+    /** xmin set at begin, no sub-cluster section (the state of a plain group). */
+    static final int VERSION_XMIN_AT_BEGIN = 2;
     /** Bodies are read in chunks of this size, so a corrupt length cannot allocate much before EOF. */
     private static final int CHUNK = 64 * 1024;
     // Smallest encoded size of a sequence, a session and a cached reply (bounds corrupt counts).
@@ -114,6 +123,7 @@ final class StateSnapshotCodec {
             }
             body.writeLong(m.sequences.changes());
             body.writeLong(m.transactions.preparedChanges);
+            SubclusterSnapshot.write(body, m.transactions.subcluster);
             body.flush();
 
             ByteArrayOutputStream all = new ByteArrayOutputStream(bodyBytes.size() + 16);
@@ -143,9 +153,9 @@ final class StateSnapshotCodec {
                 throw new IOException(String.format("not an mgtm state snapshot (magic 0x%08X)", magic));
             }
             version = in.readInt();
-            if (version != VERSION && version != VERSION_XMIN_AT_FIRST_SNAPSHOT) {
+            if (version < VERSION_XMIN_AT_FIRST_SNAPSHOT || version > VERSION) {
                 throw new IOException("unsupported state snapshot version " + version + " (this build reads "
-                        + VERSION + ")");
+                        + VERSION_XMIN_AT_FIRST_SNAPSHOT + " to " + VERSION + ")");
             }
             int length = in.readInt();
             if (length < 0) {
@@ -272,6 +282,9 @@ final class StateSnapshotCodec {
         }
         m.sequences.restoreChanges(in.readLong());
         m.transactions.preparedChanges = in.readLong();
+        if (version > VERSION_XMIN_AT_BEGIN) {
+            m.transactions.subcluster = SubclusterSnapshot.read(in, m.transactions);
+        }
         return new GtmStateMachine.Restored(m, appliedIndex);
     }
 }

@@ -1,5 +1,7 @@
 package org.mgtm.core;
 
+import java.util.List;
+
 /** The text rendering behind {@link GtmStateMachine#describe()}: stable, one fact per line. */
 final class StateText {
     private StateText() {
@@ -37,6 +39,21 @@ final class StateText {
         }
         for (SessionTable.Session s : m.sessions.sorted()) {
             sb.append(s.describe()).append('\n');
+        }
+        Subcluster sc = m.transactions.subcluster;
+        if (sc != null) {
+            sb.append("subcluster ").append(sc.name).append(" claim=").append(sc.claim)
+                    .append(" next-request=").append(sc.nextRequestId)
+                    .append(" demand=").append(Gxids.toString(sc.demand))
+                    .append(" last-leased=").append(Gxids.toString(sc.leases.lastLeased()))
+                    .append(" skipped=").append(sc.leases.skipped()).append(" leases=[");
+            List<int[]> ranges = sc.leases.ranges();
+            for (int i = 0; i < ranges.size(); i++) {
+                sb.append(i == 0 ? "" : " ").append(Gxids.toString(ranges.get(i)[0])).append('-')
+                        .append(Gxids.toString(ranges.get(i)[1]));
+            }
+            sb.append("] cross=").append(sc.crossPrepared().stream().map(Gxids::toString).toList()
+                    .toString().replace(",", "")).append('\n');
         }
         return sb.toString();
     }

@@ -35,6 +35,11 @@ final class TransactionManager {
     /** XC's latestCompletedXid: snapshots have xmax = advance(latestCompleted). */
     int latestCompleted = Gxids.MAX;
     long preparedChanges;
+    /**
+     * Sub-cluster mode (null in a plain group): GXIDs come only from the ranges the G-GTM leased, and
+     * {@code nextGxid} mirrors the cursor of those leases ({@link SubclusterTransactions}).
+     */
+    Subcluster subcluster;
 
     /** Starts like XC without -x or control file: next GXID 3, latest completed 0xFFFFFFFF. */
     TransactionManager(CoreLimits limits) {
@@ -61,12 +66,14 @@ final class TransactionManager {
      * xmax only moves forward (invariant 3), so it stays at or above today's xmax, which is at or
      * above today's xmin. A GXID listed later belongs to a transaction that was open now (listed now,
      * so at or above today's xmin, or at or above today's xmax) or that got its GXID later (above
-     * every GXID handed out so far, invariant 2). So the recorded xmin never follows the one XC would
+     * every GXID handed out so far, invariant 2; in sub-cluster mode, at or above the horizon
+     * {@code advance(latestCompleted)} of that moment, which is at or above today's xmax, see
+     * {@link SubclusterTransactions}). So the recorded xmin never follows the one XC would
      * record, and recent_global_xmin, the least recorded xmin of the open transactions (and the
      * snapshot's xmin), never follows XC's. The value is part of the replicated state (begins go
      * through the log), so every replica, and any later leader, holds it back the same way.
      */
-    private int beginXmin() {
+    int beginXmin() {
         return txns.snapshot(Gxids.advance(latestCompleted)).xmin();
     }
 
@@ -75,9 +82,22 @@ final class TransactionManager {
      * {@link #gxidsInUse} first. Invariant 2: the GXID handed out precedes the new counter.
      */
     private int allocateGxid() {
+        if (subcluster != null) {
+            int gxid = subcluster.leases.take();
+            nextGxid = Gxids.advance(gxid);
+            syncCursor();
+            return gxid;
+        }
         int gxid = nextGxid;
         nextGxid = Gxids.advance(gxid);
         return gxid;
+    }
+
+    /** Sub-cluster mode: {@code nextGxid} follows the leases' cursor while any GXID is leased. */
+    void syncCursor() {
+        if (subcluster != null && !subcluster.leases.isEmpty()) {
+            nextGxid = subcluster.leases.cursor();
+        }
     }
 
     /**
@@ -87,6 +107,13 @@ final class TransactionManager {
      * error to answer. There is no 2^31 wraparound horizon beyond this, as in XC.
      */
     private Response.Error gxidsInUse(int count) {
+        // Sub-cluster mode: a gap-free run inside one leased range, at or above the horizon.
+        if (subcluster != null) {
+            if (!subcluster.leases.reserve(count, SubclusterTransactions.horizon(this))) {
+                return SubclusterTransactions.exhausted(subcluster, count);
+            }
+            syncCursor();
+        }
         for (int i = 0; i < count; i++) {
             int gxid = Gxids.groupMember(nextGxid, i);
             if (txns.slotOfGxid(gxid) != TransactionTable.NONE) {
@@ -178,6 +205,9 @@ final class TransactionManager {
         }
         int gxid = txns.gxid(slot);
         txns.end(slot);
+        if (subcluster != null) {
+            subcluster.cross.remove(gxid);
+        }
         // Invariant 3: latestCompleted only moves forward; a transaction without a GXID moves nothing.
         if (Gxids.isNormal(gxid) && Gxids.followsOrEquals(gxid, latestCompleted)) {
             latestCompleted = gxid;
@@ -223,6 +253,10 @@ final class TransactionManager {
             if (Gxids.follows(before, latestCompleted)) {
                 latestCompleted = before;
             }
+        }
+        if (subcluster != null) {
+            subcluster.leases.skipBefore(atLeast);
+            syncCursor();
         }
     }
 

@@ -17,6 +17,7 @@ import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.SequenceKey;
 import org.mgtm.protocol.TxnRef;
+import org.mgtm.protocol.subcluster.SubclusterRequest;
 
 /**
  * Runs the commands of the core test scripts against a {@link GtmStateMachine}. One command per
@@ -29,6 +30,8 @@ import org.mgtm.protocol.TxnRef;
  */
 final class ScriptRunner {
     private GtmStateMachine machine = new GtmStateMachine(CoreLimits.DEFAULT);
+    /** Set by {@code ggtm}: the script drives a G-GTM state machine from then on. */
+    private GlobalStateMachine global;
 
     GtmStateMachine machine() {
         return machine;
@@ -49,16 +52,30 @@ final class ScriptRunner {
                 machine = new GtmStateMachine(new CoreLimits(a.intArg("txns", 4096), a.intArg("nodes", 16),
                         a.intArg("replies", 65536)));
                 return "ok";
+            case "subcluster":
+                machine = GtmStateMachine.forSubcluster(new CoreLimits(a.intArg("txns", 4096), 16, 65536),
+                        a.required("name"));
+                global = null;
+                return "ok";
+            case "ggtm":
+                global = new GlobalStateMachine(CoreLimits.DEFAULT);
+                return "ok";
             case "state":
-                return machine.describe().stripTrailing();
+                return active().describe().stripTrailing();
             case "end-session":
-                return render(machine.apply(new Command.EndSession(a.longArg("s", 1))));
+                return render(active().apply(new Command.EndSession(a.longArg("s", 1))));
             case "restart":
                 return render(machine.apply(new Command.Restart(a.gxid("next"))));
             case "raise":
-                return render(machine.apply(new Command.RaiseNextGxid(a.gxid("next"))));
+                return render(active().apply(new Command.RaiseNextGxid(a.gxid("next"))));
             case "new-term":
-                return render(machine.apply(new Command.NewTerm(a.longArg("term", 1))));
+                return render(active().apply(new Command.NewTerm(a.longArg("term", 1))));
+            case "range-granted":
+                return render(machine.apply(new Command.RangeGranted(a.longArg("req"), a.gxid("first"), a.gxid("last"))));
+            case "claim":
+                return render(machine.apply(new Command.ClaimSubcluster(a.longArg("value"))));
+            case "view":
+                return view(machine.subcluster());
             case "sessions":
                 return java.util.Arrays.toString(machine.knownSessions());
             default:
@@ -72,26 +89,42 @@ final class ScriptRunner {
                 List<String> lines = new ArrayList<>();
                 for (int i = 0; i < times; i++) {
                     lines.add(render(readPath ? readOnly(request)
-                            : machine.apply(new Command.Client(session, backend, req, ack, request))));
+                            : active().apply(new Command.Client(session, backend, req, ack, request))));
                 }
                 return String.join("\n", lines);
         }
     }
 
-    /** {@link GtmStateMachine#read}, checking that the state is exactly as before. */
+    /** {@link ReplicatedMachine#read}, checking that the state is exactly as before. */
     private Response readOnly(Request request) {
-        String before = machine.describe();
-        byte[] digest = machine.digest();
-        Response r = machine.read(request);
-        if (!before.equals(machine.describe()) || !Arrays.equals(digest, machine.digest())) {
+        ReplicatedMachine m = active();
+        String before = m.describe();
+        byte[] digest = m.digest();
+        Response r = m.read(request);
+        if (!before.equals(m.describe()) || !Arrays.equals(digest, m.digest())) {
             throw new AssertionError("read of " + request + " changed the state:\n" + before + "->\n"
-                    + machine.describe());
+                    + m.describe());
         }
         return r;
     }
 
     private static String render(Response r) {
         return ResponseText.render(r);
+    }
+
+    private ReplicatedMachine active() {
+        return global != null ? global : machine;
+    }
+
+    private static String view(SubclusterView v) {
+        if (v == null) {
+            return "not a sub-cluster";
+        }
+        return "horizon=" + Gxids.toString(v.horizon()) + " remaining=" + v.remaining() + " demand="
+                + Gxids.toString(v.demand()) + " remaining-above-demand=" + v.remainingFrom(v.demand())
+                + " oldest-in-use=" + Gxids.toString(v.oldestInUse()) + " next-request=" + v.nextRequestId()
+                + " skipped=" + v.skipped() + " cross=" + v.crossPrepared().stream().map(Gxids::toString).toList()
+                .toString().replace(",", "");
     }
 
     private static Request request(Args a) {
@@ -157,6 +190,19 @@ final class ScriptRunner {
                 return new Request.SequenceClose(a.key("key"));
             case "seq-rename":
                 return new Request.SequenceRename(a.key("key"), a.key("to"));
+            case "register":
+                return new SubclusterRequest.Register(a.gxid("gxid"), a.required("home"), iso, ro);
+            case "begin-above":
+                return new SubclusterRequest.BeginAbove(a.gxid("floor"), iso, ro);
+            case "prepare-cross":
+                return new SubclusterRequest.PrepareCross(a.gxid("gxid"));
+            case "range":
+                return new SubclusterRequest.RangeRequest(a.required("name"), a.longArg("claim", 1), a.longArg("id"),
+                        a.intArg("size", 100), a.intArg("oldest", 0), a.intArg("atleast", 0));
+            case "decide":
+                return new SubclusterRequest.Decide(a.gxid("gxid"), a.boolArg("commit", true));
+            case "forget":
+                return new SubclusterRequest.Forget(a.gxid("gxid"));
             default:
                 throw new IllegalArgumentException("unknown command " + a.name);
         }
@@ -164,6 +210,10 @@ final class ScriptRunner {
 
     /** Snapshot, restore, compare, and go on with the restored copy. */
     private void roundTrip() {
+        if (global != null) {
+            roundTripGlobal();
+            return;
+        }
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             machine.writeSnapshot(new DataOutputStream(bytes), 42);
@@ -175,6 +225,23 @@ final class ScriptRunner {
                         + "---- became\n" + r.state().describe());
             }
             machine = r.state();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void roundTripGlobal() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            global.writeSnapshot(new DataOutputStream(bytes), 42);
+            GlobalStateMachine.Restored r = GlobalStateMachine.readSnapshot(
+                    new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), CoreLimits.DEFAULT);
+            if (r.appliedIndex() != 42 || !r.state().describe().equals(global.describe())
+                    || !Arrays.equals(r.state().digest(), global.digest())) {
+                throw new AssertionError("G-GTM snapshot round trip changed the state:\n" + global.describe()
+                        + "---- became\n" + r.state().describe());
+            }
+            global = r.state();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -133,7 +133,9 @@ class StateSnapshotTest {
             }
         }
         assertEquals(before, copy.describe(), "replays must not change the state");
-        assertEquals(Response.class.getPermittedSubclasses().length - 1 + Response.Success.class
+        // Every XC kind: Response's permitted records (not the Success and Extension interfaces) and Success's.
+        // The sub-cluster answers (Extension) are replayed by the core scripts (subcluster.txt, ggtm.txt).
+        assertEquals(Response.class.getPermittedSubclasses().length - 2 + Response.Success.class
                 .getPermittedSubclasses().length, kinds.size(), "one reply of every kind: " + kinds);
     }
 
@@ -234,9 +236,9 @@ class StateSnapshotTest {
         assertTrue(assertThrows(IOException.class, () -> read(foreign, LIMITS)).getMessage()
                 .contains("not an mgtm state snapshot"));
         byte[] newer = good.clone();
-        newer[7] = 3;
+        newer[7] = 4;
         assertTrue(assertThrows(IOException.class, () -> read(newer, LIMITS)).getMessage()
-                .contains("unsupported state snapshot version 3"));
+                .contains("unsupported state snapshot version 4"));
         byte[] flipped = good.clone();
         flipped[40] ^= 1;
         assertTrue(assertThrows(IOException.class, () -> read(flipped, LIMITS)).getMessage().contains("CRC32C"));
@@ -264,18 +266,106 @@ class StateSnapshotTest {
     /**
      * Absurd counts with a valid CRC fail cleanly, bounded by the bytes left (no fixed cap limits a
      * valid state). An empty state is: header 12, appliedIndex 8, next, latest, last handle,
-     * transaction count (offset 32), sequence count (36), session count (40), two counters, CRC.
+     * transaction count (offset 32), sequence count (36), session count (40), two counters, the
+     * sub-cluster flag (version 3), CRC.
      */
     @Test
     void absurdCountsAreRejected() throws IOException {
         byte[] empty = bytes(new GtmStateMachine(LIMITS), 0);
-        assertEquals(64, empty.length);
+        assertEquals(65, empty.length);
         assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 32, -1)), LIMITS))
                 .getMessage().contains("-1 transactions"));
         assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 36, Integer.MAX_VALUE)), LIMITS))
                 .getMessage().contains("bad count 2147483647"));
         assertTrue(assertThrows(IOException.class, () -> read(withCrc(patchInt(empty, 40, 1)), LIMITS))
                 .getMessage().contains("bad count 1"));
+    }
+
+    /**
+     * Versions 1 and 2 (before sub-cluster mode: no sub-cluster flag) are read as a plain group's state;
+     * a sub-cluster section under an old version number is refused.
+     */
+    @Test
+    void versionsOneAndTwoAreStillRead() throws IOException {
+        GtmStateMachine m = run(richHistory());
+        byte[] v3 = bytes(m, 7);
+        for (int version : new int[] {1, 2}) {
+            GtmStateMachine.Restored r = read(withoutSubclusterFlag(v3, version), LIMITS);
+            assertEquals(m.describe(), r.state().describe());
+            assertEquals(7, r.appliedIndex());
+        }
+        byte[] sub = bytes(subclusterState(), 1);
+        byte[] asTwo = withCrc(patchInt(sub, 4, 2));
+        assertTrue(assertThrows(IOException.class, () -> read(asTwo, LIMITS)).getMessage()
+                .contains("unexpected bytes at the end of the body"));
+    }
+
+    /** A version-3 state without its sub-cluster flag (the byte before the CRC), as an older version wrote it. */
+    private static byte[] withoutSubclusterFlag(byte[] v3, int version) {
+        byte[] old = Arrays.copyOf(v3, v3.length - 1);
+        System.arraycopy(v3, v3.length - 4, old, old.length - 4, 4);
+        return withCrc(patchInt(patchInt(old, 4, version), 8, old.length - 16));
+    }
+
+    /**
+     * A group in sub-cluster mode with everything its section holds: a claim, leases over two ranges with
+     * GXIDs skipped, a demand, a registered transaction of another sub-cluster (with the xmin fixed at its
+     * registration), and a prepared cross transaction.
+     */
+    static GtmStateMachine subclusterState() {
+        GtmStateMachine m = GtmStateMachine.forSubcluster(LIMITS, "east");
+        List<Command> cmds = List.of(
+                new Command.ClaimSubcluster(0x1234_5678_9ABCL),
+                new Command.RangeGranted(1, 1000, 1009),
+                Command.Client.of(1, new Request.TxnBeginGetGxid(1, false)),                    // 1000
+                Command.Client.of(1, new Request.TxnBeginGetGxid(1, false)),                    // 1001
+                new Command.RangeGranted(2, 2000, 2099),
+                Command.Client.of(1, new Request.TxnBeginGetGxidMulti(java.util.Collections.nCopies(9,
+                        new Request.BeginEntry(1, false, (short) 0)))),                          // 2000-2008, 1002-1009 skipped
+                Command.Client.of(2, new org.mgtm.protocol.subcluster.SubclusterRequest.Register(1500, "west", 1, false)),
+                Command.Client.of(1, new org.mgtm.protocol.subcluster.SubclusterRequest.PrepareCross(1001)),
+                Command.Client.of(1, new Request.TxnCommit(TxnRef.gxid(1000))),
+                Command.Client.of(3, new org.mgtm.protocol.subcluster.SubclusterRequest.BeginAbove(5000, 1, false)));
+        for (Command c : cmds) {
+            m.apply(c);
+        }
+        return m;
+    }
+
+    @Test
+    void subclusterStateRoundTrips() throws IOException {
+        GtmStateMachine m = subclusterState();
+        SubclusterView v = m.subcluster();
+        assertEquals("east", v.name());
+        assertEquals(0x1234_5678_9ABCL, v.claim());
+        assertEquals(3, v.nextRequestId());
+        assertEquals(List.of(1001), v.crossPrepared());
+        assertTrue(v.skipped() > 0 && v.demand() != 0, v.toString());
+        assertTrue(m.describe().contains("gxid=1500 state=running owner=2 backend=-1 vacuum=false xmin=1000"),
+                m.describe());
+        byte[] b = bytes(m, 42);
+        GtmStateMachine.Restored r = read(b, LIMITS);
+        GtmStateMachine copy = r.state();
+        assertEquals(42, r.appliedIndex());
+        assertEquals(m.describe(), copy.describe());
+        assertEquals(v.toString().replaceAll("\\[I@\\w+", ""), copy.subcluster().toString()
+                .replaceAll("\\[I@\\w+", ""));
+        assertArrayEquals(m.digest(), copy.digest());
+        assertArrayEquals(b, bytes(copy, 42));
+        // The copy goes on like the original: the next begin, and the next grant expected.
+        Command next = Command.Client.of(1, new Request.TxnBeginGetGxid(1, false));
+        assertEquals(m.apply(next), copy.apply(next));
+        Command grant = new Command.RangeGranted(3, 6000, 6099);
+        m.apply(grant);
+        copy.apply(grant);
+        assertArrayEquals(m.digest(), copy.digest());
+        // The mode is part of the state; a cross GXID (the last int before the CRC) that names no open
+        // prepared transaction is damage.
+        assertFalse(Arrays.equals(bytes(GtmStateMachine.forSubcluster(LIMITS, "east"), 0),
+                bytes(new GtmStateMachine(LIMITS), 0)));
+        byte[] notPrepared = withCrc(patchInt(b, b.length - 8, 1000));
+        assertTrue(assertThrows(IOException.class, () -> read(notPrepared, LIMITS)).getMessage()
+                .contains("cross transaction 1000 is not an open prepared one"));
     }
 
     private static byte[] patchInt(byte[] b, int offset, int value) {
@@ -294,7 +384,7 @@ class StateSnapshotTest {
     /**
      * Version 1 set a transaction's xmin at its first snapshot, so a transaction that had taken none
      * held nothing back. Read now, it gets the xmin of the restored state's snapshot, which no later
-     * snapshot of it can go below; in version 2 such a transaction is damage.
+     * snapshot of it can go below; from version 2 on such a transaction is damage.
      */
     @Test
     void aVersionOneTransactionWithoutXminGetsTheRestoredSnapshotsXmin() throws IOException {
@@ -309,12 +399,15 @@ class StateSnapshotTest {
         int xminOffset = 12 + 8 + 16 + 27;
         byte[] good = bytes(m, 1);
         assertEquals(1000, ByteBuffer.wrap(good).getInt(xminOffset));
-        byte[] versionOne = withCrc(patchInt(patchInt(good, 4, 1), xminOffset, 0));
+        byte[] versionOne = withoutSubclusterFlag(patchInt(good, xminOffset, 0), 1);
         GtmStateMachine restored = read(versionOne, LIMITS).state();
         assertTrue(restored.describe().contains("gxid=1001 state=running owner=1 backend=-1 vacuum=false xmin=1001"),
                 restored.describe());
         byte[] damaged = withCrc(patchInt(good, xminOffset, 0));
         assertTrue(assertThrows(IOException.class, () -> read(damaged, LIMITS)).getMessage()
+                .contains("1 open transaction(s) without xmin"));
+        byte[] damagedTwo = withoutSubclusterFlag(patchInt(good, xminOffset, 0), 2);
+        assertTrue(assertThrows(IOException.class, () -> read(damagedTwo, LIMITS)).getMessage()
                 .contains("1 open transaction(s) without xmin"));
     }
 

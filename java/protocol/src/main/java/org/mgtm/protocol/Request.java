@@ -12,6 +12,19 @@ public sealed interface Request {
     /** The message type this request travels as. */
     MessageType type();
 
+    /**
+     * A request that exists only between mgtm processes (the sub-cluster requests of
+     * {@code org.mgtm.protocol.subcluster}): it travels in the internal protocol and the replicated log,
+     * never on the XC wire, so it has no XC message type ({@link MessageType#INVALID}, which no XC frame
+     * carries; the XC decoders refuse the code extensions travel as).
+     */
+    non-sealed interface Extension extends Request {
+        @Override
+        default MessageType type() {
+            return MessageType.INVALID;
+        }
+    }
+
     /** Requests that name no transaction: begin a new one, with or without a GXID. */
     record TxnBegin(int isolation, boolean readOnly) implements Request {
         public MessageType type() {

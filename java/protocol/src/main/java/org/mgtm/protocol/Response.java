@@ -30,6 +30,13 @@ public sealed interface Response {
         }
     }
 
+    /**
+     * An answer that exists only between mgtm processes (to the {@link Request.Extension} requests): never
+     * on the XC wire.
+     */
+    non-sealed interface Extension extends Response {
+    }
+
     /** Requests that get no answer on the wire. */
     record None() implements Response {
         public static final None INSTANCE = new None();

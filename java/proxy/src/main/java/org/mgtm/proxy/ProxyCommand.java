@@ -72,6 +72,10 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--io-threads", defaultValue = "2", description = "Network threads (default: ${DEFAULT-VALUE}).")
     int ioThreads;
 
+    @Option(names = "--subcluster", description = "The sub-cluster whose group this proxy serves (docs/subclusters.md): "
+            + "shown at start and in the stop line, for operators; XC backends are not told.")
+    String subcluster;
+
     @Option(names = "--max-rounds-out", defaultValue = "" + Grouper.DEFAULT_MAX_ROUNDS_OUT,
             description = "Rounds of grouped requests out to the GTM at once; a request that arrives while fewer "
                     + "are out leaves at once (default: ${DEFAULT-VALUE}).")
@@ -134,12 +138,14 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         ProxyServer proxy = ProxyServer.start(host, port, format, ClientAllowlist.parse(allowClients), ioThreads,
                 upstream, upstreamGroup.next(), maxRoundsOut, maxConnections, metrics);
-        System.out.println("mgtm_proxy listening on " + proxy.boundAddress());
+        System.out.println("mgtm_proxy listening on " + proxy.boundAddress()
+                + (subcluster == null ? "" : ", serving sub-cluster " + subcluster));
         System.out.println("I'm running...");
         System.out.flush();
         Signals.awaitStop();
         ProxyStats st = proxy.stats();
-        System.out.printf(java.util.Locale.ROOT, "mgtm_proxy stopping: %d rounds (up to %d out), %d MULTI requests "
+        System.out.printf(java.util.Locale.ROOT, "mgtm_proxy" + (subcluster == null ? "" : " of sub-cluster "
+                + subcluster.replace("%", "%%")) + " stopping: %d rounds (up to %d out), %d MULTI requests "
                 + "carrying %d backend requests, %d forwarded, %d failed; %.2f backend requests per upstream request, "
                 + "%.2f per round%n", st.rounds(), maxRoundsOut, st.multiRequests(), st.groupedBackendRequests(),
                 st.forwardedRequests(), st.failedRequests(), st.requestsPerUpstreamRequest(), st.requestsPerRound());

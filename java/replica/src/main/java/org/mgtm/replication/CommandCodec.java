@@ -23,7 +23,12 @@ public final class CommandCodec {
     static final byte END_SESSION = 2;
     static final byte RESTART = 3;
     static final byte RAISE_NEXT_GXID = 4;
+    /** A new leader's first entry of its term (docs/decisions/0008). */
     static final byte NEW_TERM = 5;
+    /** Sub-cluster mode (docs/subclusters.md): a range the G-GTM granted, recorded by the group's leader. */
+    static final byte RANGE_GRANTED = 6;
+    /** Sub-cluster mode: the group's identity towards the G-GTM. */
+    static final byte CLAIM_SUBCLUSTER = 7;
 
     private static final WireFormat LOG_FORMAT = WireFormat.DEFAULT;
 
@@ -45,6 +50,11 @@ public final class CommandCodec {
             return ByteBuffer.allocate(5).put(RAISE_NEXT_GXID).putInt(r.atLeast()).array();
         } else if (command instanceof Command.NewTerm t) {
             return ByteBuffer.allocate(9).put(NEW_TERM).putLong(t.term()).array();
+        } else if (command instanceof Command.RangeGranted g) {
+            return ByteBuffer.allocate(17).put(RANGE_GRANTED).putLong(g.requestId()).putInt(g.first()).putInt(g.last())
+                    .array();
+        } else if (command instanceof Command.ClaimSubcluster c) {
+            return ByteBuffer.allocate(9).put(CLAIM_SUBCLUSTER).putLong(c.claim()).array();
         }
         throw new IllegalArgumentException("no log encoding for " + command);
     }
@@ -60,6 +70,8 @@ public final class CommandCodec {
                 case RESTART -> new Command.Restart(in.getInt());
                 case RAISE_NEXT_GXID -> new Command.RaiseNextGxid(in.getInt());
                 case NEW_TERM -> new Command.NewTerm(in.getLong());
+                case RANGE_GRANTED -> new Command.RangeGranted(in.getLong(), in.getInt(), in.getInt());
+                case CLAIM_SUBCLUSTER -> new Command.ClaimSubcluster(in.getLong());
                 default -> throw new IllegalArgumentException("unknown command tag " + tag);
             };
             if (tag != CLIENT && in.hasRemaining()) {

@@ -88,6 +88,7 @@ public final class CtlCommand implements Callable<Integer> {
             System.out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(docs));
         } else {
             printTable(docs);
+            SubclusterStatusText.print(docs, System.out);
         }
         boolean leaderKnown = false;
         for (JsonNode d : docs) {

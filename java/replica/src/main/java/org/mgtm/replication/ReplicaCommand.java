@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "replica", mixinStandardHelpOptions = true,
         description = "Run one replica of a replicated mgtm group (jgroups-raft). Settings come from --config "
                 + "(key = value, keys as the long options with _ for -) and the command line.")
-public final class ReplicaCommand implements Callable<Integer> {
+public class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Settings file, e.g. mgtm.conf.")
     Path config;
 
@@ -113,6 +113,38 @@ public final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--max-transactions", defaultValue = "4096", description = "Open transactions at most.")
     int maxTransactions;
 
+    @Option(names = "--subcluster", description = "Sub-cluster mode (docs/subclusters.md): this group is sub-cluster "
+            + "NAME and hands out only GXIDs that the G-GTM (--ggtm) leased to it.")
+    String subcluster;
+
+    @Option(names = "--ggtm", description = "Sub-cluster mode: the G-GTM's members, host:internal_port,... (or "
+            + "id@host:raft_port,... at the default internal port 6680).")
+    String ggtm;
+
+    @Option(names = "--ggtm-secret", description = "Sub-cluster mode: the G-GTM's shared secret (default: --secret).")
+    String ggtmSecret;
+
+    @Option(names = "--ggtm-internal-tls", defaultValue = "false", arity = "1",
+            description = "Sub-cluster mode: talk to the G-GTM's internal port over TLS (its internal_tls), with this "
+                    + "replica's tls_keystore, tls_truststore (holding the G-GTM's CA) and tls_password "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean ggtmInternalTls;
+
+    @Option(names = "--range-size", defaultValue = "10000",
+            description = "Sub-cluster mode: GXIDs asked for per range (default: ${DEFAULT-VALUE}).")
+    int rangeSize;
+
+    @Option(names = "--range-low-water", defaultValue = "0",
+            description = "Sub-cluster mode: ask for the next range when fewer leased GXIDs are left (default: half "
+                    + "of --range-size).")
+    int rangeLowWater;
+
+    @Option(names = "--resolve-after-ms", defaultValue = "30000",
+            description = "Sub-cluster mode: a cross-sub-cluster transaction left prepared this long (while the G-GTM is "
+                    + "reachable) is ended as the G-GTM decides: abort unless its coordinator decided (default: "
+                    + "${DEFAULT-VALUE}, a client's request deadline).")
+    long resolveAfterMs;
+
     @Option(names = "--metrics-port", defaultValue = "0",
             description = "Serve Prometheus metrics at http://<this member's host>:PORT/metrics; 0 = off "
                     + "(default: ${DEFAULT-VALUE}; docs/operations.md lists the metrics).")
@@ -141,13 +173,31 @@ public final class ReplicaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ReplicaServer server = ReplicaServer.start(toConfig());
+        ReplicaServer server = ReplicaServer.start(toConfig(), toRole());
         System.out.println("I'm running...");
         System.out.flush();
         Signals.awaitStop();
         System.out.println("stopping (signal received)");
         server.close();
         return 0;
+    }
+
+    /** The group's role: sub-cluster mode when --subcluster is set, else a plain group. */
+    GroupRole toRole() throws java.io.IOException {
+        if (subcluster == null && ggtm == null) {
+            return GroupRole.PLAIN;
+        }
+        if (subcluster == null || ggtm == null) {
+            throw new IllegalArgumentException("sub-cluster mode needs both --subcluster and --ggtm");
+        }
+        if (ggtmInternalTls && tlsKeystore == null) {
+            throw new IllegalArgumentException("--ggtm-internal-tls needs --tls-keystore");
+        }
+        int lowWater = rangeLowWater > 0 ? rangeLowWater : Math.max(1, rangeSize / 2);
+        return GroupRole.subcluster(new GroupRole.SubclusterSettings(subcluster,
+                Member.internalAddresses(ggtm, 6680), ggtmSecret != null ? ggtmSecret : secret, rangeSize, lowWater,
+                resolveAfterMs, (int) startGxid, ggtmInternalTls
+                        ? TlsConfig.of(true, tlsKeystore, tlsTruststore, tlsPassword, secret).clientContext() : null));
     }
 
     ReplicaConfig toConfig() {

@@ -51,16 +51,21 @@ public final class ReplicaServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaServer.class);
     private static final long EXPIRY_TICK_MILLIS = 500;
     private static final int JOIN_ATTEMPTS = 5;
+    /** How often a sub-cluster leader looks at its leases and prepared cross transactions. */
+    private static final long DUTY_TICK_MILLIS = 50;
     private static final long JOIN_RETRY_MILLIS = 500;
     /** Internal clients ping every second or faster (docs/decisions/0004): silence this long means gone. */
     private static final int INTERNAL_IDLE_SECONDS = 10;
 
     private final ReplicaConfig config;
+    private final GroupRole role;
     private final ReplicatedCore core;
     private final ReplicatedSequencer sequencer;
     private final ReplicaMetrics metrics;
     private final SessionExpiry expiry;
     private final ScheduledExecutorService timer;
+    /** Sub-cluster mode's leader duties (range keeper, resolver); null in other roles. */
+    private final SubclusterDuties subclusterDuties;
     private final ChannelGroup internalChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final SecureRandom random = new SecureRandom();
     private final TermGate termGate = new TermGate();
@@ -77,10 +82,11 @@ public final class ReplicaServer implements AutoCloseable {
     private Channel clientListener;
     private Channel internalListener;
 
-    private ReplicaServer(ReplicaConfig config) {
+    private ReplicaServer(ReplicaConfig config, GroupRole role) {
         this.config = config;
+        this.role = role;
         this.internalGate = new ConnectionGate(config.maxConnections(), internalRefusals);
-        this.core = new ReplicatedCore(config.limits());
+        this.core = new ReplicatedCore(role.kind(config.limits()));
         this.expiry = new SessionExpiry(config.sessionTimeoutMillis());
         this.metrics = new ReplicaMetrics(() -> member, core);
         this.sequencer = new ReplicatedSequencer(metrics.timedCommit(this::append), new Reads(), this::isLeader, this::notLeaderText,
@@ -91,10 +97,19 @@ public final class ReplicaServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.subclusterDuties = role.type() != GroupRole.Type.SUBCLUSTER ? null
+                : new SubclusterDuties(role.subcluster(), core, this::appendCommand, this::leadershipConfirmed,
+                config.raft().raftId());
     }
 
+    /** A replica of a plain GTM group. */
     public static ReplicaServer start(ReplicaConfig config) throws Exception {
-        ReplicaServer server = new ReplicaServer(config);
+        return start(config, GroupRole.PLAIN);
+    }
+
+    /** A replica of a group in the given role: plain, sub-cluster mode, or the G-GTM (docs/subclusters.md). */
+    public static ReplicaServer start(ReplicaConfig config, GroupRole role) throws Exception {
+        ReplicaServer server = new ReplicaServer(config, role);
         try {
             // Two replicas on one log would corrupt it: lock first, before anything else is opened.
             server.dataDirLock = DataDirectoryLock.acquire(config.raft().dataDir());
@@ -104,8 +119,13 @@ public final class ReplicaServer implements AutoCloseable {
             server.metrics.attach(server.member);
             server.timer.scheduleWithFixedDelay(server::expireSessions, EXPIRY_TICK_MILLIS, EXPIRY_TICK_MILLIS,
                     TimeUnit.MILLISECONDS);
-            log.info("replica {} of group {} running: XC clients on {}:{}, internal protocol on {}:{}, next GXID {}",
-                    config.raft().raftId(), config.raft().memberIds(), config.host(), config.clientPort(),
+            if (server.subclusterDuties != null) {
+                server.timer.scheduleWithFixedDelay(server.subclusterDuties::tick, DUTY_TICK_MILLIS, DUTY_TICK_MILLIS,
+                        TimeUnit.MILLISECONDS);
+            }
+            log.info("replica {} of group {} ({}) running: XC clients on {}, internal protocol on {}:{}, next GXID {}",
+                    config.raft().raftId(), config.raft().memberIds(), describe(role),
+                    role.servesXc() ? config.host() + ":" + config.clientPort() : "(none)",
                     config.host(), config.internalPort(), Gxids.toString(server.core.nextGxid()));
             return server;
         } catch (Exception e) {
@@ -139,9 +159,11 @@ public final class ReplicaServer implements AutoCloseable {
     private void startNetwork() throws IOException {
         boss = Transport.newGroup(1, "mgtm-accept");
         workers = Transport.newGroup(config.ioThreads(), "mgtm-io");
-        clientInitializer = new GtmServerInitializer(config.wireFormat(), sequencer, config.maxConnections(),
-                this::newSessionId, config.allowlist());
-        clientListener = Transport.listen(boss, workers, config.host(), config.clientPort(), clientInitializer);
+        if (role.servesXc()) {
+            clientInitializer = new GtmServerInitializer(config.wireFormat(), sequencer, config.maxConnections(),
+                    this::newSessionId, config.allowlist());
+            clientListener = Transport.listen(boss, workers, config.host(), config.clientPort(), clientInitializer);
+        }
         InternalFormat format = InternalFormat.of(config.wireFormat());
         byte[] token = config.raft().secret() == null ? new byte[0]
                 : config.raft().secret().getBytes(StandardCharsets.UTF_8);
@@ -205,6 +227,25 @@ public final class ReplicaServer implements AutoCloseable {
     public boolean isLeader() {
         RaftMember m = member;
         return m != null && m.isLeader();
+    }
+
+    /** Leader, and an entry of its term has committed: its state holds everything its predecessors committed. */
+    public boolean leadershipConfirmed() {
+        return confirmedLeadership == leadership && isLeader();
+    }
+
+    /** Appends a command of this replica's own (no client waits for it); refused unless leader. */
+    private void appendCommand(Command command) {
+        sequencer.submit(command, null, WireMessage.NO_CONID);
+        sequencer.drain();
+    }
+
+    private static String describe(GroupRole role) {
+        return switch (role.type()) {
+            case PLAIN -> "a GTM group";
+            case SUBCLUSTER -> "sub-cluster " + role.subcluster().name() + ", G-GTM at " + role.subcluster().ggtm();
+            case GGTM -> "the G-GTM";
+        };
     }
 
     private String notLeaderText() {
@@ -323,6 +364,15 @@ public final class ReplicaServer implements AutoCloseable {
         return config;
     }
 
+    public GroupRole role() {
+        return role;
+    }
+
+    /** Sub-cluster mode's part of the status document; null in other roles. */
+    java.util.Map<String, Object> subclusterStatus() {
+        return subclusterDuties == null ? null : subclusterDuties.status();
+    }
+
     public ReplicaMetrics metrics() {
         return metrics;
     }
@@ -330,6 +380,9 @@ public final class ReplicaServer implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        if (subclusterDuties != null) {
+            subclusterDuties.close();
+        }
         metrics.close();
         if (clientListener != null) {
             clientListener.close().awaitUninterruptibly();

@@ -65,6 +65,7 @@ final class ReplicaStatus {
         doc.put("backendRequests", seq.backendRequests());
         doc.put("backendRequestsPerRequest", ratio(seq.backendRequests(), seq.clientRequests()));
         doc.put("stateDigest", s.digest());
+        SubclusterStatus.add(doc, server);
         return doc;
     }
 

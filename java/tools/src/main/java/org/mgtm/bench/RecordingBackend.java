@@ -19,13 +19,25 @@ import org.mgtm.protocol.Snapshot;
 final class RecordingBackend implements BenchBackend {
     private final BenchBackend inner;
     private final HistoryRecorder recorder;
+    /** The sub-cluster this backend's GTM is (null: a single group's history). */
+    private final String subcluster;
     // Written by the completion of one request and read when the next is sent; the future chain orders them.
     private volatile int process;
 
     RecordingBackend(BenchBackend inner, HistoryRecorder recorder) {
+        this(inner, recorder, null);
+    }
+
+    /** A backend of sub-cluster {@code subcluster}: its processes are listed under that sub-cluster. */
+    RecordingBackend(BenchBackend inner, HistoryRecorder recorder, String subcluster) {
         this.inner = inner;
         this.recorder = recorder;
-        this.process = recorder.newProcess();
+        this.subcluster = subcluster;
+        this.process = newProcess();
+    }
+
+    private int newProcess() {
+        return subcluster == null ? recorder.newProcess() : recorder.newProcess(subcluster);
     }
 
     @Override
@@ -76,7 +88,7 @@ final class RecordingBackend implements BenchBackend {
             recorder.fail(p, op, g.getMessage());
         } else {
             recorder.info(p, op, String.valueOf(cause.getMessage()));
-            process = recorder.newProcess();
+            process = newProcess();
         }
     }
 }

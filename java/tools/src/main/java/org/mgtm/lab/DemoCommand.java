@@ -60,6 +60,25 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     LabOptions lab;
 
+    @Option(names = "--subclusters", defaultValue = "0",
+            description = "Sub-cluster demo (docs/subclusters.md): the G-GTM x3 on 127.0.0.111-113 and this many "
+                    + "sub-cluster groups x3 (A on .114-.116, B on .117-.119) with an mgtm_proxy each (.121, .122), "
+                    + "mixed local and cross-sub-cluster load, the leaders of --kill-groups killed at --kill-at, the "
+                    + "history checked across sub-clusters (default: ${DEFAULT-VALUE}, the classic demo).")
+    int subclusters;
+
+    @Option(names = "--kill-groups", split = ",", defaultValue = "ggtm,A",
+            description = "With --subclusters: whose leader each kill of --kill-at hits, in turn (default: ${DEFAULT-VALUE}).")
+    List<String> killGroups;
+
+    @Option(names = "--cross-clients", defaultValue = "4",
+            description = "With --subclusters: cross-sub-cluster clients (default: ${DEFAULT-VALUE}).")
+    int crossClients;
+
+    @Option(names = "--range-size", defaultValue = "10000",
+            description = "With --subclusters: GXIDs per range the groups ask for (default: ${DEFAULT-VALUE}).")
+    int rangeSize;
+
     @Override
     public Integer call() throws Exception {
         if (lab.hasPgxcHome()) {
@@ -70,6 +89,9 @@ public final class DemoCommand implements Callable<Integer> {
                 System.err.println("mgtm demo: " + e.getMessage());
                 return 1;
             }
+        }
+        if (subclusters > 0) {
+            return subclusterDemo(lab.classPath());
         }
         Path runDir = dir != null ? dir : Path.of("run/demo");
         deleteTree(runDir);
@@ -178,6 +200,27 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("   " + (errors == 0 ? "no backend saw an error" : "BACKENDS SAW ERRORS"));
         System.out.println("   chart: " + png);
         return errors == 0 && transactions > 0 ? 0 : 1;
+    }
+
+    private int subclusterDemo(String classPath) throws Exception {
+        // The classic demo kills once at 10 s; with sub-clusters the default is a G-GTM leader and then A's.
+        List<Integer> at = killAt.equals(List.of(10)) ? List.of(10, 20) : killAt;
+        List<SubclusterDemo.GroupFault> kills = new ArrayList<>();
+        for (int i = 0; i < at.size(); i++) {
+            kills.add(SubclusterDemo.GroupFault.kill(at.get(i), killGroups.get(i % killGroups.size())));
+        }
+        String opts = System.getenv("MGTM_JAVA_OPTS");
+        List<String> flags = opts == null || opts.isBlank() ? List.of("-Xms64m", "-Xmx256m") : List.of();
+        SubclusterDemo demo = new SubclusterDemo(new SubclusterDemo.Settings(classPath, subclusters,
+                dir != null ? dir : Path.of("run/demo-subclusters"), seconds, clientsPerProxy, crossClients, 3, kills,
+                rangeSize, new int[] {LabCluster.CLIENT_PORT, LabCluster.INTERNAL_PORT, LabCluster.RAFT_PORT}, flags,
+                SubclusterLab.LOADED_MACHINE_TIMINGS), System.out);
+        try {
+            return demo.run();
+        } catch (java.io.IOException | IllegalStateException | IllegalArgumentException e) {
+            System.err.println("mgtm demo: " + e.getMessage());
+            return 1;
+        }
     }
 
     private static void writeCsv(Path file, List<double[]> perSecond) throws java.io.IOException {

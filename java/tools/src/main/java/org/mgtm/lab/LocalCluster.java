@@ -46,6 +46,19 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * How the processes are named and started: the {@code mgtm} subcommand of the replicas ({@code replica}, or
+     * {@code ggtm} for a G-GTM), the prefixes of member and proxy names (mgtm1.., proxy1..), and JVM flags added
+     * after the usual ones. A lab of several groups (sub-clusters) gives each group its own prefixes.
+     */
+    public record Naming(String command, String memberPrefix, String proxyPrefix, List<String> extraJvmFlags) {
+        public static final Naming DEFAULT = new Naming("replica", "mgtm", "proxy", List.of());
+
+        public Naming {
+            extraJvmFlags = List.copyOf(extraJvmFlags);
+        }
+    }
+
     public final List<LocalProcess> replicas = new ArrayList<>();
     public final List<LocalProcess> proxies = new ArrayList<>();
     public final Layout layout;
@@ -60,26 +73,33 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Lays out the processes ({@code classPath}: what they run, e.g. {@link LocalProcess#ownClassPath()}); starts none. */
     public LocalCluster(Path logDir, Path dataDir, String classPath, Layout layout) {
+        this(logDir, dataDir, classPath, layout, Naming.DEFAULT);
+    }
+
+    /** As {@link #LocalCluster(Path, Path, String, Layout)}, with the processes named and started as {@code naming} says. */
+    public LocalCluster(Path logDir, Path dataDir, String classPath, Layout layout, Naming naming) {
         this.layout = layout;
         for (int i = 0; i < layout.replicaHosts().size(); i++) {
-            members.add(new Member("mgtm" + (i + 1), layout.replicaHosts().get(i), layout.raftPort()));
+            members.add(new Member(naming.memberPrefix() + (i + 1), layout.replicaHosts().get(i), layout.raftPort()));
         }
         String memberList = Member.format(members);
         for (Member m : members) {
-            List<String> args = new ArrayList<>(List.of("replica", "--member-id", m.id(), "--members", memberList,
+            List<String> args = new ArrayList<>(List.of(naming.command(), "--member-id", m.id(), "--members", memberList,
                     "-p", Integer.toString(layout.clientPort()), "--internal-port", Integer.toString(layout.internalPort()),
                     "-D", dataDir.resolve(m.id()).toString(), "--secret", layout.secret()));
             args.addAll(layout.replicaArgs());
-            replicas.add(LocalProcess.mgtm(m.id(), m.host(), logDir.resolve(m.id() + ".log"), classPath, args));
+            replicas.add(LocalProcess.mgtm(m.id(), m.host(), logDir.resolve(m.id() + ".log"), classPath, args,
+                    naming.extraJvmFlags()));
         }
         for (int i = 0; i < layout.proxyHosts().size(); i++) {
-            String name = "proxy" + (i + 1);
+            String name = naming.proxyPrefix() + (i + 1);
             String host = layout.proxyHosts().get(i);
             List<String> args = new ArrayList<>(List.of("proxy", "-h", host, "-p",
                     Integer.toString(layout.clientPort()), "--members", memberList, "--internal-port",
                     Integer.toString(layout.internalPort()), "--secret", layout.secret()));
             args.addAll(layout.proxyArgs());
-            proxies.add(LocalProcess.mgtm(name, host, logDir.resolve(name + ".log"), classPath, args));
+            proxies.add(LocalProcess.mgtm(name, host, logDir.resolve(name + ".log"), classPath, args,
+                    naming.extraJvmFlags()));
         }
         Runtime.getRuntime().addShutdownHook(killer);
     }

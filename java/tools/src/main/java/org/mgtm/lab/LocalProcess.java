@@ -69,6 +69,21 @@ public final class LocalProcess implements AutoCloseable {
         return java(name, host, log, classPath, "org.mgtm.Main", args);
     }
 
+    /**
+     * As {@link #mgtm(String, String, Path, String, List)} with {@code extraFlags} after the usual flags (the last
+     * -Xmx wins): a test that starts nine JVMs on a small machine gives each a small heap.
+     */
+    public static LocalProcess mgtm(String name, String host, Path log, String classPath, List<String> args,
+                                    List<String> extraFlags) {
+        LocalProcess p = java(name, host, log, classPath, "org.mgtm.Main", args);
+        if (extraFlags.isEmpty()) {
+            return p;
+        }
+        List<String> command = new ArrayList<>(p.command);
+        command.addAll(1 + jvmFlags().size(), extraFlags);
+        return new LocalProcess(name, host, log, command, Map.of(), null);
+    }
+
     /** Any main class from {@code classPath} (a test's own node program), with the same flags. */
     public static LocalProcess java(String name, String host, Path log, String classPath, String mainClass,
                                     List<String> args) {

@@ -6,6 +6,9 @@ import org.mgtm.protocol.Request;
 import org.mgtm.protocol.Response;
 import org.mgtm.protocol.ResultType;
 import org.mgtm.protocol.WireFormat;
+import org.mgtm.protocol.subcluster.SubclusterCodec;
+import org.mgtm.protocol.subcluster.SubclusterRequest;
+import org.mgtm.protocol.subcluster.SubclusterResponse;
 
 /**
  * The body of one XC request or response without any XC framing (no type byte, length word or proxy
@@ -36,8 +39,12 @@ public final class XcBodies {
     private XcBodies() {
     }
 
-    /** Appends BE32 message type + payload. */
+    /** Appends BE32 message type + payload (a sub-cluster request: its code and bytes, see SubclusterCodec). */
     public static void writeRequest(WireFormat fmt, Request request, ByteBuf out) {
+        if (request instanceof SubclusterRequest s) {
+            out.writeInt(SubclusterCodec.MESSAGE_CODE).writeBytes(SubclusterCodec.encode(s));
+            return;
+        }
         PayloadWriter w = new PayloadWriter(out, fmt);
         w.be32(request.type().code);
         RequestPayloads.encode(request, w);
@@ -52,6 +59,9 @@ public final class XcBodies {
         PayloadReader r = new PayloadReader(body, fmt);
         try {
             int code = r.be32();
+            if (code == SubclusterCodec.MESSAGE_CODE) {
+                return readSubclusterRequest(body);
+            }
             MessageType type = MessageType.fromCode(code);
             if (!RequestPayloads.isCommandType(type)) {
                 throw new XcBodyException("invalid XC message type " + code);
@@ -66,6 +76,10 @@ public final class XcBodies {
 
     /** Appends the outcome byte and, for 'S' and 'E', the XC answer's body. */
     public static void writeResponse(WireFormat fmt, Response response, ByteBuf out) {
+        if (response instanceof SubclusterResponse s) {
+            out.writeByte(SubclusterCodec.OUTCOME).writeBytes(SubclusterCodec.encode(s));
+            return;
+        }
         PayloadWriter w = new PayloadWriter(out, fmt);
         if (response instanceof Response.Success s) {
             w.u8(SUCCESS).be32(s.resultType().code);
@@ -89,6 +103,9 @@ public final class XcBodies {
         PayloadReader r = new PayloadReader(body, fmt);
         try {
             int outcome = r.u8();
+            if (outcome == SubclusterCodec.OUTCOME) {
+                return readSubclusterResponse(body);
+            }
             Response response;
             if (outcome == SUCCESS) {
                 int code = r.be32();
@@ -108,6 +125,26 @@ public final class XcBodies {
             return response;
         } catch (PayloadException e) {
             throw new XcBodyException(e.getMessage());
+        }
+    }
+
+    private static Request readSubclusterRequest(ByteBuf rest) {
+        byte[] bytes = new byte[rest.readableBytes()];
+        rest.readBytes(bytes);
+        try {
+            return SubclusterCodec.decodeRequest(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new XcBodyException("bad sub-cluster request: " + e.getMessage());
+        }
+    }
+
+    private static Response readSubclusterResponse(ByteBuf rest) {
+        byte[] bytes = new byte[rest.readableBytes()];
+        rest.readBytes(bytes);
+        try {
+            return SubclusterCodec.decodeResponse(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new XcBodyException("bad sub-cluster answer: " + e.getMessage());
         }
     }
 

@@ -15,7 +15,14 @@ MGTM_JAVA=${JAVA:-java}
 # Every mgtm process starts with MGTM_JAVA_OPTS (heap and collector), then the fixed flags: from here, and
 # from Java through org.mgtm.lab.LocalProcess (the lab, chaos and the process tests), which holds the same
 # default and the same fixed flags (LocalProcessTest compares the two).
-MGTM_JAVA_OPTS=${MGTM_JAVA_OPTS:--Xms256m -Xmx1g -XX:+UseParallelGC}
+# On 2 cores or fewer the JIT stops at C1: C2's compiling competes with the database for a minute after
+# every start, while C1 alone serves at its steady state within seconds (docs/decisions/0011).
+mgtm_default_java_opts() {
+  local opts="-Xms256m -Xmx1g -XX:+UseParallelGC"
+  if [ "$(nproc)" -le 2 ]; then opts+=" -XX:TieredStopAtLevel=1"; fi
+  echo "$opts"
+}
+MGTM_JAVA_OPTS=${MGTM_JAVA_OPTS:-$(mgtm_default_java_opts)}
 MGTM_FIXED_FLAGS=(-Djava.net.preferIPv4Stack=true -Dorg.slf4j.simpleLogger.defaultLogLevel=info
   -Dorg.slf4j.simpleLogger.log.org.jgroups=warn -Dorg.slf4j.simpleLogger.showDateTime=true
   "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS")

@@ -33,8 +33,12 @@ import java.util.function.Consumer;
 public final class LocalProcess implements AutoCloseable {
     /** The line every mgtm program prints once it serves. */
     public static final String RUNNING = "I'm running...";
-    /** Heap and collector when {@code MGTM_JAVA_OPTS} is not set: the default of bin/lib/mgtm-common.sh. */
-    public static final String DEFAULT_JAVA_OPTS = "-Xms256m -Xmx1g -XX:+UseParallelGC";
+    /**
+     * Heap, collector and JIT when {@code MGTM_JAVA_OPTS} is not set: the default of bin/lib/mgtm-common.sh
+     * (C1 only on 2 cores or fewer, docs/decisions/0011).
+     */
+    public static final String DEFAULT_JAVA_OPTS = "-Xms256m -Xmx1g -XX:+UseParallelGC"
+            + (Runtime.getRuntime().availableProcessors() <= 2 ? " -XX:TieredStopAtLevel=1" : "");
     /** The flags every mgtm process gets after {@code MGTM_JAVA_OPTS}: the same in bin/lib/mgtm-common.sh. */
     public static final List<String> FIXED_FLAGS = List.of("-Djava.net.preferIPv4Stack=true",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.org.jgroups=warn",

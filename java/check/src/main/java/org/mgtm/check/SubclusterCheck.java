@@ -36,30 +36,16 @@ final class SubclusterCheck implements HistorySource.Visitor {
     /** One sub-cluster's view: its GXID line and the largest xmax it answered, by answer time. */
     private static final class Sc {
         final GxidLine line = new GxidLine();
-        long settled = NONE;
-        long settledLine;
-        long fresh = NONE;
-        long freshLine;
-        long freshTime = Long.MIN_VALUE;
+        /** The largest xmax answered, by answer time. */
+        final MaxBefore xmax = new MaxBefore();
 
         void answered(long time, long xmaxPlace, long at) {
-            if (time != freshTime) {
-                if (fresh > settled) {
-                    settled = fresh;
-                    settledLine = freshLine;
-                }
-                fresh = NONE;
-                freshTime = time;
-            }
-            if (xmaxPlace > fresh) {
-                fresh = xmaxPlace;
-                freshLine = at;
-            }
+            xmax.offer(time, xmaxPlace, at);
         }
 
         /** The largest xmax answered strictly before {@code time}, and its line. */
         long[] before(long time) {
-            return freshTime < time && fresh > settled ? new long[] {fresh, freshLine} : new long[] {settled, settledLine};
+            return new long[] {xmax.value(time), xmax.line(time)};
         }
     }
 

@@ -27,37 +27,6 @@ import org.mgtm.protocol.Snapshot;
 final class SweepPass implements HistorySource.Visitor {
     private static final long NONE = Long.MIN_VALUE;
 
-    /** The largest value offered at a time before a given time (values offered in time order). */
-    private static final class MaxBefore {
-        long settled = NONE;
-        long settledLine;
-        long fresh = NONE;
-        long freshLine;
-        long freshTime = Long.MIN_VALUE;
-
-        void offer(long time, long value, long line) {
-            if (time != freshTime) {
-                if (fresh > settled) {
-                    settled = fresh;
-                    settledLine = freshLine;
-                }
-                fresh = NONE;
-                freshTime = time;
-            }
-            if (value > fresh) {
-                fresh = value;
-                freshLine = line;
-            }
-        }
-
-        long value(long before) {
-            return freshTime < before && fresh > settled ? fresh : settled;
-        }
-
-        long line(long before) {
-            return freshTime < before && fresh > settled ? freshLine : settledLine;
-        }
-    }
 
     private final TxnFacts txns;
     private final Procs procs;

@@ -65,66 +65,17 @@ final class GlobalSnapshotCodec {
                 body.writeInt(d.getKey());
                 body.writeBoolean(d.getValue());
             }
-            List<SessionTable.Session> sessions = m.sessions.sorted();
-            body.writeInt(sessions.size());
-            for (SessionTable.Session s : sessions) {
-                body.writeLong(s.id);
-                body.writeLong(s.floor);
-                body.writeInt(s.size());
-                for (int i = 0; i < s.size(); i++) {
-                    body.writeLong(s.requestNoAt(i));
-                    ResponseCodec.write(body, s.replyAt(i));
-                }
-            }
+            SnapshotFrame.writeSessions(body, m.sessions.sorted());
             body.flush();
-            ByteArrayOutputStream all = new ByteArrayOutputStream(bodyBytes.size() + 16);
-            DataOutputStream out = new DataOutputStream(all);
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            out.writeInt(bodyBytes.size());
-            bodyBytes.writeTo(out);
-            out.flush();
-            CRC32C crc = new CRC32C();
-            byte[] bytes = all.toByteArray();
-            crc.update(bytes, 0, bytes.length);
-            out.writeInt((int) crc.getValue());
-            return all.toByteArray();
+            return SnapshotFrame.write(MAGIC, VERSION, bodyBytes);
         } catch (IOException e) {
             throw new UncheckedIOException("in-memory stream failed", e);
         }
     }
 
     static GlobalStateMachine.Restored decode(DataInput in, CoreLimits limits) throws IOException {
-        byte[] body;
-        try {
-            int magic = in.readInt();
-            if (magic != MAGIC) {
-                throw new IOException(String.format("not a G-GTM state snapshot (magic 0x%08X)", magic));
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IOException("unsupported G-GTM snapshot version " + version);
-            }
-            int length = in.readInt();
-            if (length < 0 || length > (1 << 30)) {
-                throw new IOException("corrupt G-GTM snapshot: body length " + length);
-            }
-            body = new byte[length];
-            in.readFully(body);
-            CRC32C crc = new CRC32C();
-            ByteArrayOutputStream header = new ByteArrayOutputStream(12);
-            DataOutputStream h = new DataOutputStream(header);
-            h.writeInt(magic);
-            h.writeInt(version);
-            h.writeInt(length);
-            crc.update(header.toByteArray());
-            crc.update(body);
-            if (in.readInt() != (int) crc.getValue()) {
-                throw new IOException("corrupt G-GTM snapshot: CRC32C mismatch");
-            }
-        } catch (EOFException e) {
-            throw new IOException("truncated G-GTM snapshot", e);
-        }
+        byte[] body = SnapshotFrame.read(in, MAGIC, VERSION, VERSION, "a G-GTM state snapshot",
+                "G-GTM snapshot").body();
         try {
             DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
             GlobalStateMachine.Restored restored = decodeBody(b, limits);

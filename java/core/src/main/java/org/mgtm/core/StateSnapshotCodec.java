@@ -61,7 +61,6 @@ final class StateSnapshotCodec {
     /** xmin set at begin, no sub-cluster section (the state of a plain group). */
     static final int VERSION_XMIN_AT_BEGIN = 2;
     /** Bodies are read in chunks of this size, so a corrupt length cannot allocate much before EOF. */
-    private static final int CHUNK = 64 * 1024;
     // Smallest encoded size of a sequence, a session and a cached reply (bounds corrupt counts).
     private static final int SEQUENCE_MIN_BYTES = 4 + 1 + 5 * 8 + 2;
     private static final int SESSION_MIN_BYTES = 8 + 8 + 4;
@@ -110,72 +109,22 @@ final class StateSnapshotCodec {
                 body.writeBoolean(q.cycle);
                 body.writeBoolean(q.called);
             }
-            List<SessionTable.Session> sessions = m.sessions.sorted();
-            body.writeInt(sessions.size());
-            for (SessionTable.Session s : sessions) {
-                body.writeLong(s.id);
-                body.writeLong(s.floor);
-                body.writeInt(s.size());
-                for (int i = 0; i < s.size(); i++) {
-                    body.writeLong(s.requestNoAt(i));
-                    ResponseCodec.write(body, s.replyAt(i));
-                }
-            }
+            SnapshotFrame.writeSessions(body, m.sessions.sorted());
             body.writeLong(m.sequences.changes());
             body.writeLong(m.transactions.preparedChanges);
             SubclusterSnapshot.write(body, m.transactions.subcluster);
             body.flush();
-
-            ByteArrayOutputStream all = new ByteArrayOutputStream(bodyBytes.size() + 16);
-            DataOutputStream out = new DataOutputStream(all);
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
-            out.writeInt(bodyBytes.size());
-            bodyBytes.writeTo(out);
-            out.flush();
-            CRC32C crc = new CRC32C();
-            byte[] bytes = all.toByteArray();
-            crc.update(bytes, 0, bytes.length);
-            out.writeInt((int) crc.getValue());
-            return all.toByteArray();
+            return SnapshotFrame.write(MAGIC, VERSION, bodyBytes);
         } catch (IOException e) {
             throw new UncheckedIOException("in-memory stream failed", e);
         }
     }
 
     static GtmStateMachine.Restored decode(DataInput in, CoreLimits limits) throws IOException {
-        byte[] body;
-        int version;
-        CRC32C crc = new CRC32C();
-        try {
-            int magic = in.readInt();
-            if (magic != MAGIC) {
-                throw new IOException(String.format("not an mgtm state snapshot (magic 0x%08X)", magic));
-            }
-            version = in.readInt();
-            if (version < VERSION_XMIN_AT_FIRST_SNAPSHOT || version > VERSION) {
-                throw new IOException("unsupported state snapshot version " + version + " (this build reads "
-                        + VERSION_XMIN_AT_FIRST_SNAPSHOT + " to " + VERSION + ")");
-            }
-            int length = in.readInt();
-            if (length < 0) {
-                throw new IOException("corrupt state snapshot: negative body length " + length);
-            }
-            body = readBody(in, length);
-            byte[] header = new byte[12];
-            putInt(header, 0, magic);
-            putInt(header, 4, version);
-            putInt(header, 8, length);
-            crc.update(header, 0, header.length);
-            crc.update(body, 0, body.length);
-            int stored = in.readInt();
-            if (stored != (int) crc.getValue()) {
-                throw new IOException(String.format("corrupt state snapshot: CRC32C 0x%08X, expected 0x%08X",
-                        (int) crc.getValue(), stored));
-            }
-        } catch (EOFException e) {
-            throw new IOException("truncated state snapshot", e);
-        }
+        SnapshotFrame.Checked frame = SnapshotFrame.read(in, MAGIC, VERSION_XMIN_AT_FIRST_SNAPSHOT, VERSION,
+                "an mgtm state snapshot", "state snapshot");
+        byte[] body = frame.body();
+        int version = frame.version();
         try {
             DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
             GtmStateMachine.Restored restored = decodeBody(b, limits, version);
@@ -192,24 +141,7 @@ final class StateSnapshotCodec {
         }
     }
 
-    private static byte[] readBody(DataInput in, int length) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(length, CHUNK));
-        byte[] chunk = new byte[Math.min(length, CHUNK)];
-        for (int left = length; left > 0; ) {
-            int n = Math.min(left, chunk.length);
-            in.readFully(chunk, 0, n);
-            out.write(chunk, 0, n);
-            left -= n;
-        }
-        return out.toByteArray();
-    }
 
-    private static void putInt(byte[] b, int off, int v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
-    }
 
     private static GtmStateMachine.Restored decodeBody(DataInputStream in, CoreLimits limits, int version)
             throws IOException {

@@ -5,9 +5,9 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import org.mgtm.net.MetricsEndpoint;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -79,16 +79,7 @@ public final class ReplicaMetrics implements AutoCloseable {
 
     /** Serves the metrics on {@code host:port} (port 0: no HTTP server; the figures are still kept). */
     void serve(String host, int port) throws IOException {
-        if (port == 0) {
-            return;
-        }
-        try {
-            http = HTTPServer.builder().inetAddress(InetAddress.getByName(host)).port(port).registry(registry)
-                    .buildAndStart();
-        } catch (IOException e) {
-            throw new IOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage()
-                    + " (another process on that port? choose another --metrics-port, or 0 for none)", e);
-        }
+        http = MetricsEndpoint.serve(registry, host, port);
     }
 
     /** The port the metrics are served on, or 0. */

@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -32,20 +27,15 @@ class HealKillCiTest {
 
     @Test
     void everyLeaderKilledRightAfterAHealIsReplaced() throws Exception {
-        int raft = freePort(100, 101);
-        int xc;
-        int internal;
-        do {
-            xc = freePort();
-            internal = freePort();
-        } while (xc == internal || Math.abs(xc - raft) <= 101 || Math.abs(internal - raft) <= 101);
+        ChaosPorts ports = ChaosPorts.pick(HOSTS);
         Path dir = Path.of("target", "chaos-heal-kill");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        int rc = new picocli.CommandLine(new ChaosCommand(out)).execute("../../benchmarks/chaos/heal-kill-ci.schedule",
-                "--dir", dir.toString(), "--replica-hosts-from", "91", "--proxy-hosts-from", "101", "--port",
-                Integer.toString(xc), "--internal-port", Integer.toString(internal), "--raft-port",
-                Integer.toString(raft), "-c", "4");
+        java.util.List<String> args = new java.util.ArrayList<>(List.of("../../benchmarks/chaos/heal-kill-ci.schedule",
+                "--dir", dir.toString(), "--replica-hosts-from", "91", "--proxy-hosts-from", "101"));
+        args.addAll(ports.options());
+        args.addAll(List.of("-c", "4"));
+        int rc = new picocli.CommandLine(new ChaosCommand(out)).execute(args.toArray(String[]::new));
         String text = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(text);
         assertEquals(0, rc, () -> "chaos run failed:\n" + text);
@@ -56,30 +46,5 @@ class HealKillCiTest {
         for (String k : kills) {
             assertTrue(!k.contains("leader NONE"), "no new leader after a kill: " + k);
         }
-    }
-
-    private static int freePort(int... offsets) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20_000, 45_000);
-            boolean free = isFree(p);
-            for (int o : offsets) {
-                free &= isFree(p + o);
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port");
-    }
-
-    private static boolean isFree(int port) {
-        for (String h : HOSTS) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getByName(h), port));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 }

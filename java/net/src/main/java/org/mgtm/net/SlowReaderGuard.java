@@ -33,9 +33,9 @@ public final class SlowReaderGuard extends ChannelInboundHandlerAdapter {
         } else if (deadline == null) {
             deadline = ctx.executor().schedule(() -> {
                 if (ctx.channel().isActive() && !ctx.channel().isWritable()) {
+                    // The reason is the key of "once per client and reason": no per-connection figures in it.
                     refusals.refuse(ctx.channel().remoteAddress(), "it has not read its answers for "
-                            + TIMEOUT_SECONDS + " s (" + ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes()
-                            + " bytes waiting): closing the connection");
+                            + TIMEOUT_SECONDS + " s: closing the connection");
                     ctx.close();
                 }
             }, TIMEOUT_SECONDS, TimeUnit.SECONDS);

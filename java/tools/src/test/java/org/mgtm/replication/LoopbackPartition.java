@@ -15,7 +15,7 @@ final class LoopbackPartition implements AutoCloseable {
     }
 
     /**
-     * Fails (with the reason) where iptables cannot be used: not installed (.ci/run installs it), or the
+     * Fails (with the reason) where iptables cannot be used: not installed (bin/mgtm-test installs it), or the
      * kernel or the lack of root / CAP_NET_ADMIN refuses it.
      */
     static void requireIptables() {

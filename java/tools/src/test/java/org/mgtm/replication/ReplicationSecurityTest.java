@@ -44,7 +44,7 @@ import org.mgtm.replication.engine.SharedSecretToken;
  * not with it; a process that is not a member (a JGroups member with the secret but no certificate, one with a
  * certificate the group CA did not sign, a raw replay of recorded bytes, forged internal requests with the
  * secret) gets nothing applied, each refusal is logged with its address, and the group serves on. Needs root
- * (tcpdump on lo); .ci/run installs tcpdump.
+ * (tcpdump on lo); bin/mgtm-test installs tcpdump.
  */
 class ReplicationSecurityTest {
     private static final String INTRUDER = "127.0.0.99";

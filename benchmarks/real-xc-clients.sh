@@ -18,17 +18,7 @@ usage() {
   real_xc_usage
   echo "  --clients LIST    pgbench clients per coordinator (default $clients)"
 }
-args=()
-while [ $# -gt 0 ]; do
-  if [ "$1" = --clients ]; then
-    [ $# -ge 2 ] || mgtm_die "--clients needs a value"
-    clients=$2
-    shift 2
-  else
-    args+=("$1")
-    shift
-  fi
-done
+real_xc_take_list clients clients "$@"
 [[ $clients =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || mgtm_die "--clients wants a list such as 1,2,4, got '$clients'"
 real_xc_options ${args[@]+"${args[@]}"}
 png=$base.png

@@ -19,17 +19,7 @@ usage() {
   real_xc_usage
   echo "  --relays LIST     the relay's delays each way, microseconds (default $relays)"
 }
-args=()
-while [ $# -gt 0 ]; do
-  if [ "$1" = --relays ]; then
-    [ $# -ge 2 ] || mgtm_die "--relays needs a value"
-    relays=$2
-    shift 2
-  else
-    args+=("$1")
-    shift
-  fi
-done
+real_xc_take_list relays relays "$@"
 [[ $relays =~ ^[0-9]+(,[0-9]+)*$ ]] || mgtm_die "--relays wants a list such as 0,500,2000, got '$relays'"
 real_xc_options ${args[@]+"${args[@]}"}
 

@@ -104,3 +104,21 @@ real_xc_report() {
   } >"$md"
   echo "$script: report $md, data $csv" >&2
 }
+
+# Takes `--NAME LIST` out of the arguments: the list into the variable VAR, every other argument into the
+# array `args` (for real_xc_options). Usage: real_xc_take_list NAME VAR "$@"
+real_xc_take_list() {
+  local name=$1 var=$2
+  shift 2
+  args=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--$name" ]; then
+      [ $# -ge 2 ] || mgtm_die "--$name needs a value"
+      printf -v "$var" '%s' "$2"
+      shift 2
+    else
+      args+=("$1")
+      shift
+    fi
+  done
+}

@@ -15,6 +15,7 @@ import org.jgroups.Address;
 import org.jgroups.EmptyMessage;
 import org.jgroups.Header;
 import org.jgroups.Message;
+import org.jgroups.MergeView;
 import org.jgroups.View;
 import org.jgroups.annotations.ManagedAttribute;
 import org.jgroups.conf.ClassConfigurator;
@@ -80,12 +81,19 @@ public class MergeSafeElection extends ELECTION {
     @ManagedAttribute(description = "Term hints received while coordinating a vote")
     protected volatile long num_hints_received;
 
-    /** The watchdog's period, and how long a coordinator tolerates a majority without a working leader. */
-    static final long WATCH_MS = 500;
-    static final long STUCK_MS = 2500;
+    /**
+     * The watchdog's period, and how long a coordinator tolerates a majority without a working leader. A working
+     * leader sends every follower something at least every resend interval (500 ms: entries, or a heartbeat), so
+     * 1.5 s of silence is three heartbeats missed; FD_ALL3 would have suspected a dead leader after 600 ms.
+     */
+    static final long WATCH_MS = 250;
+    static final long STUCK_MS = 1500;
 
     private Future<?> watchdog;
-    private long stuckSinceNanos;
+    /** The leader and term the watchdog saw last, and since when (nanoTime); only the timer thread uses them. */
+    private Address watchedLeader;
+    private long watchedTerm = -1;
+    private long watchedSinceNanos;
 
     @ManagedAttribute(description = "Votes the watchdog started: a majority without a working leader for 2.5 s")
     protected volatile long num_watchdog_votes;
@@ -111,24 +119,32 @@ public class MergeSafeElection extends ELECTION {
 
     /**
      * 3. The last resort. A coordinator whose view holds a majority, with no vote running, and either no leader or
-     * a leader (not itself) that has sent it nothing for {@link #STUCK_MS}, starts a vote. Whatever the way an
+     * a leader (not itself) that has sent it nothing, for {@link #STUCK_MS}, starts a vote. Whatever the way an
      * election got lost (a LeaderElected dropped, or refused because the coordinator's term moved on while it was
-     * counting, under heavy churn), the group is never left without a leader for longer than that.
+     * counting, under heavy churn), the group is never left without a leader for much longer than that. The time
+     * counts from when this member learned of the current leader and term, at the earliest: the contact time of a
+     * leader just elected still dates from its predecessor.
      */
     void watch() {
         try {
             View v = view;
             Address leader = raft.leader();
-            boolean stuck = v != null && isViewCoordinator() && isMajorityAvailable() && !isVotingThreadRunning()
-                    && (leader == null || !leader.equals(local_addr) && v.containsMember(leader)
-                    && raft instanceof SafeFollowerRaft f && f.millisSinceLeaderContact() > STUCK_MS);
+            long term = raft.currentTerm();
             long now = System.nanoTime();
-            if (!stuck) {
-                stuckSinceNanos = 0;
-            } else if (stuckSinceNanos == 0) {
-                stuckSinceNanos = now;
-            } else if (now - stuckSinceNanos >= TimeUnit.MILLISECONDS.toNanos(STUCK_MS)) {
-                stuckSinceNanos = 0;
+            if (!Objects.equals(leader, watchedLeader) || term != watchedTerm) {
+                watchedLeader = leader;
+                watchedTerm = term;
+                watchedSinceNanos = now;
+            }
+            if (v == null || !isViewCoordinator() || !isMajorityAvailable() || isVotingThreadRunning()) {
+                return;
+            }
+            long unchangedMs = TimeUnit.NANOSECONDS.toMillis(now - watchedSinceNanos);
+            boolean stuck = leader == null ? unchangedMs >= STUCK_MS
+                    : !leader.equals(local_addr) && v.containsMember(leader) && raft instanceof SafeFollowerRaft f
+                    && Math.min(unchangedMs, f.millisSinceLeaderContact()) >= STUCK_MS;
+            if (stuck) {
+                watchedSinceNanos = now;
                 num_watchdog_votes++;
                 log.warn("%s: view %s holds a majority but %s: starting a vote", local_addr, v, leader == null
                         ? "no leader is known" : "leader " + leader + " has sent nothing for " + STUCK_MS + " ms");
@@ -180,9 +196,13 @@ public class MergeSafeElection extends ELECTION {
                 local_addr, e.leader(), e.currTerm(), v);
     }
 
+    @ManagedAttribute(description = "LeaderElected messages this coordinator sent again after a merge")
+    protected volatile long num_reannounced;
+
     @Override
     protected void handleView(View v) {
         super.handleView(v);
+        reannounceAfterMerge(v);
         Pending p = pending;
         if (p == null) {
             return;
@@ -199,6 +219,32 @@ public class MergeSafeElection extends ELECTION {
                 stopVotingThread();
             }
         }
+    }
+
+    /**
+     * 4. A leader that missed its election in another subgroup. A coordinator counts the votes, sets the winner as
+     * leader and multicasts {@code LeaderElected}; a member that has not installed the coordinator's view yet drops
+     * that multicast in NAKACK2 (a message from a non-member) before this protocol sees it, and if its next view is
+     * a merge view, NAKACK2 starts over from the merged digest and never retransmits it. After the merge the
+     * coordinator believes in a leader that is in the view; the leader, a plain member, knows of no leader and does
+     * not vote; ELECTION sees "no change" and the watchdog was the only way out (4.7 s in the quiet heal-kill run).
+     * So a coordinator that installs a merge view and believes in a leader other than itself, in that view,
+     * announces it again. The announcement repeats what a majority decided for that term, so it is as safe as the
+     * first one: a member whose term moved on refuses it.
+     */
+    private void reannounceAfterMerge(View v) {
+        Address leader = raft.leader();
+        if (v instanceof MergeView && isViewCoordinator() && leader != null && !leader.equals(local_addr)
+                && v.containsMember(leader) && isMajorityAvailable()) {
+            num_reannounced++;
+            log.debug("%s: merge view %s: announcing leader %s of term %d again", local_addr, v.getViewId(), leader,
+                    raft.currentTerm());
+            sendLeaderElectedMessage(leader, raft.currentTerm());
+        }
+    }
+
+    public long reannouncedLeaders() {
+        return num_reannounced;
     }
 
     @Override

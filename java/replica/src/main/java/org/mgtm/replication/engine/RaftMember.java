@@ -48,8 +48,23 @@ public final class RaftMember implements AutoCloseable {
         void roleChanged(Role role, long term, String leaderId);
     }
 
-    /** GMS: how long a merge waits for the subgroups' coordinators (JGroups: 5 s). */
-    static final long MERGE_TIMEOUT_MS = 600;
+    /**
+     * GMS: how long a merge waits for the subgroups' coordinators (JGroups: 5 s); its participants refuse other merges
+     * for twice that. A merge started just before a kill waits this long for the dead member's answer, and a
+     * participant of a merge whose leader was killed waits twice this long; a merge of live members on a LAN takes
+     * milliseconds, and one that fails is retried at QuickMerge's next check (0.5 s).
+     */
+    static final long MERGE_TIMEOUT_MS = 300;
+    /**
+     * NAKACK2 and UNICAST3: how often a member asks for the messages it misses (JGroups: 1 s and 0.5 s; a gap is
+     * asked for at the second tick that still sees it). Messages lost around a partition leave gaps, and every later
+     * message of that sender, unless out of band, waits behind them: right after a merge, a member that had not
+     * installed the merged view yet dropped the new coordinator's vote request (NAKACK2: from a non-member), and
+     * the election's LeaderElected arrived 1.2 s late; a merge view (a plain unicast) waited behind a gap left by the
+     * partition until its merge had timed out. At 100 ms both are repaired within 0.2 s; the cost is an ack or a
+     * probe per peer every 100 ms.
+     */
+    static final long RETRANSMIT_MS = 100;
     /** GMS: how long a new view waits for every member's acknowledgement (JGroups: 2 s). */
     static final long VIEW_ACK_TIMEOUT_MS = 500;
 
@@ -137,8 +152,8 @@ public final class RaftMember implements AutoCloseable {
             p.add(new BoundFdSock2().setBindAddress(bind).setOffset(s.fdSockOffset()).setPortRange(1)); // default: *
         p.add(new FD_ALL3().setTimeout(s.fdTimeoutMs()).setInterval(s.fdIntervalMs()));
         p.add(new VERIFY_SUSPECT2().setTimeout(s.verifySuspectMs()));
-        p.add(new NAKACK2());
-        p.add(new UNICAST3());
+        p.add(new NAKACK2().setXmitInterval(RETRANSMIT_MS));
+        p.add(new UNICAST3().setXmitInterval(RETRANSMIT_MS));
         p.add(new STABLE());
         p.add(new NO_DUPES());
         if (s.secret() != null) {

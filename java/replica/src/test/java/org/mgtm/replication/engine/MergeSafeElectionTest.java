@@ -12,7 +12,10 @@ import org.jgroups.EmptyMessage;
 import org.jgroups.Event;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
+import org.jgroups.MergeView;
 import org.jgroups.View;
+import org.jgroups.ViewId;
+import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.SHARED_LOOPBACK;
 import org.jgroups.protocols.SHARED_LOOPBACK_PING;
 import org.jgroups.protocols.UNICAST3;
@@ -47,11 +50,13 @@ class MergeSafeElectionTest {
     private final Address a = member("A");
     private final Address c = member("C");
 
-    /** Keeps what the election sends to A or C (they do not exist). */
+    /** Keeps what the election sends to A or C (they do not exist), and the LeaderElected it multicasts. */
     private final class Sent extends Protocol {
         @Override
         public Object down(Message msg) {
-            if (a.equals(msg.getDest()) || c.equals(msg.getDest())) {
+            boolean announcement = msg.getDest() == null
+                    && msg.getHeader(ClassConfigurator.getProtocolId(ELECTION.class)) instanceof LeaderElected;
+            if (a.equals(msg.getDest()) || c.equals(msg.getDest()) || announcement) {
                 sent.add(msg);
                 return null;
             }
@@ -146,6 +151,44 @@ class MergeSafeElectionTest {
         election.up(hint);
         election.runVotingProcess();   // one round, alone: no majority, but started above the hint
         assertEquals(10, raft.currentTerm());
+    }
+
+    /**
+     * A coordinator that installs a merge view while it believes in another member as leader announces it again: that
+     * member may have dropped the first announcement in the subgroup it was in (NAKACK2, from a non-member).
+     */
+    @Test
+    void aCoordinatorAnnouncesTheLeaderAgainAfterAMerge() throws Exception {
+        MergeSafeElection election = (MergeSafeElection) start(new MergeSafeElection());
+        Address b = channel.getAddress();
+        election.up(new Event(Event.VIEW_CHANGE, View.create(a, 10, a, b)));   // a majority; A coordinates
+        raft.setLeaderAndTerm(a, 5);
+        View subgroup = View.create(a, 10, a, b);
+        election.up(new Event(Event.VIEW_CHANGE,
+                new MergeView(new ViewId(b, 12), List.of(b, a, c), List.of(subgroup, View.create(c, 11, c)))));
+
+        List<LeaderElected> announced = announcements();
+        assertEquals(1, announced.size(), "no announcement after the merge: " + sent);
+        assertEquals(a, announced.get(0).leader());
+        assertEquals(5, announced.get(0).currTerm());
+        assertEquals(1, election.reannouncedLeaders());
+    }
+
+    /** Only merges: a plain view change with the same leader announces nothing (ELECTION's own rules apply). */
+    @Test
+    void noAnnouncementWithoutAMerge() throws Exception {
+        MergeSafeElection election = (MergeSafeElection) start(new MergeSafeElection());
+        Address b = channel.getAddress();
+        election.up(new Event(Event.VIEW_CHANGE, View.create(a, 10, a, b)));
+        raft.setLeaderAndTerm(a, 5);
+        election.up(new Event(Event.VIEW_CHANGE, View.create(b, 11, b, a, c)));
+        assertEquals(List.of(), announcements());
+        assertEquals(0, election.reannouncedLeaders());
+    }
+
+    private List<LeaderElected> announcements() {
+        short id = ClassConfigurator.getProtocolId(ELECTION.class);
+        return sent.stream().filter(m -> m.getDest() == null).map(m -> (LeaderElected) m.getHeader(id)).toList();
     }
 
     private Message leaderElected(Address leader, long term) {

@@ -75,16 +75,24 @@ final class FaultRunner {
         long t0 = System.nanoTime();
         switch (f.kind()) {
             case KILL_LEADER, KILL_RANDOM -> {
-                LocalProcess victim = f.kind() == FaultSchedule.Kind.KILL_LEADER
-                        ? cluster.awaitLeader(15_000, null) : pick(cluster.replicas);
+                boolean leader = f.kind() == FaultSchedule.Kind.KILL_LEADER;
+                LocalCluster.Leadership before = leader ? cluster.awaitLeadership(15_000) : null;
+                LocalProcess victim = leader ? (before == null ? null : before.process()) : pick(cluster.replicas);
                 if (victim == null) {
                     return "no leader to kill (" + cluster.statusLine() + ")";
                 }
                 String what = victim.toString();
                 victim.kill9();
                 long killed = System.nanoTime();
-                LocalProcess next = cluster.awaitLeader(30_000, f.kind() == FaultSchedule.Kind.KILL_LEADER
-                        ? victim : null);
+                // After a leader's kill only a leader of a later term counts: a member cut off a moment ago may
+                // still call itself leader of an older one.
+                LocalProcess next;
+                if (leader) {
+                    LocalCluster.Leadership after = cluster.awaitLeaderAbove(30_000, before.term());
+                    next = after == null ? null : after.process();
+                } else {
+                    next = cluster.awaitLeader(30_000, null);
+                }
                 double elected = secondsSince(killed);
                 Long line = next == null ? null : leaderLines.get(next.name);
                 String announced = line == null || line < killed ? "" : String.format(Locale.ROOT,

@@ -161,17 +161,26 @@ public final class LocalCluster implements AutoCloseable {
 
     /** As {@link #leader()}, waiting at most {@code timeoutMillis} for each replica's answer. */
     public LocalProcess leader(long timeoutMillis) {
-        LocalProcess best = null;
-        long bestTerm = -1;
+        Leadership l = leadership(timeoutMillis);
+        return l == null ? null : l.process();
+    }
+
+    /** A replica that reports itself leader, and the term it reports. */
+    public record Leadership(LocalProcess process, long term) {
+    }
+
+    /** The replica that reports itself leader with the highest term, and that term; null if none does. */
+    public Leadership leadership(long timeoutMillis) {
+        Leadership best = null;
         for (LocalProcess m : replicas) {
             if (!m.alive() || m.paused()) {
                 continue;
             }
             JsonNode s = GroupStatus.fetch(statusGroup, m.name, new InetSocketAddress(m.host, layout.internalPort()), layout.secret(),
                     timeoutMillis);
-            if ("Leader".equals(s.path("role").asText()) && s.path("term").asLong() > bestTerm) {
-                best = m;
-                bestTerm = s.path("term").asLong();
+            long term = s.path("term").asLong();
+            if ("Leader".equals(s.path("role").asText()) && (best == null || term > best.term())) {
+                best = new Leadership(m, term);
             }
         }
         return best;
@@ -190,6 +199,29 @@ public final class LocalCluster implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Waits for a leader of a term above {@code term}: the successor of a leader of that term. A replica cut off from
+     * the others may still call itself leader of an older term for a moment (until it suspects them); it is not one.
+     */
+    public Leadership awaitLeaderAbove(long timeoutMillis, long term) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            Leadership l = leadership(700);
+            if (l != null && l.term() > term) {
+                return l;
+            }
+            if (System.nanoTime() > end) {
+                return null;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits for a leader (the highest term if several claim it); null after the timeout. */
+    public Leadership awaitLeadership(long timeoutMillis) throws InterruptedException {
+        return awaitLeaderAbove(timeoutMillis, Long.MIN_VALUE);
     }
 
     /**

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +35,7 @@ import org.mgtm.protocol.internal.ServerMessage;
 import org.mgtm.replication.ReplicaConfig;
 import org.mgtm.replication.ReplicaServer;
 import org.mgtm.replication.engine.RaftSettings;
+import org.mgtm.testing.FreePorts;
 
 /**
  * {@link LeaderClient} against three in-process replicas on 127.0.0.11-13, with a {@link TcpForwarder}
@@ -47,6 +45,7 @@ import org.mgtm.replication.engine.RaftSettings;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LeaderClientTest {
     static final String SECRET = "leader-client-test";
+    static final List<String> HOSTS = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
     static final long SESSION_TIMEOUT_MILLIS = 1500;
     static final List<ReplicaServer> replicas = new ArrayList<>();
     static EventLoopGroup io;
@@ -58,9 +57,9 @@ class LeaderClientTest {
         io = Transport.newGroup(1, "leader-client-test");
         Path dir = Files.createTempDirectory("leader-client-test");
         dataDir = dir;
-        int raftPort = freePort(100, 101);
-        int xcPort = freePort();
-        internalPort = freePort();
+        int raftPort = FreePorts.pick(HOSTS, 100, 101);
+        int xcPort = FreePorts.pick(HOSTS);
+        internalPort = FreePorts.pick(HOSTS);
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             members.add(new Member("lc" + (i + 1), "127.0.0." + (11 + i), raftPort));
@@ -220,30 +219,5 @@ class LeaderClientTest {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> c.submit(-1, new Request.TxnBeginGetGxid(1, false)).get(5, TimeUnit.SECONDS));
         assertTrue(((GtmException) e.getCause()).isConnectionFailure());
-    }
-
-    static int freePort(int... offsets) throws IOException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20_000, 45_000);
-            boolean free = isFree(p);
-            for (int o : offsets) {
-                free &= isFree(p + o);
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new IOException("no free port");
-    }
-
-    static boolean isFree(int port) {
-        for (int i = 0; i < 3; i++) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0." + (11 + i)), port));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 }

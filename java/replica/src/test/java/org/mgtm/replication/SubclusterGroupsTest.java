@@ -8,13 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +36,7 @@ import org.mgtm.protocol.WireFormat;
 import org.mgtm.protocol.subcluster.SubclusterRequest;
 import org.mgtm.protocol.subcluster.SubclusterResponse;
 import org.mgtm.replication.engine.RaftSettings;
+import org.mgtm.testing.FreePorts;
 
 /**
  * A G-GTM and two sub-cluster groups A and B in this JVM, one member each (127.0.0.111, .114, .117), small
@@ -50,6 +49,7 @@ import org.mgtm.replication.engine.RaftSettings;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SubclusterGroupsTest {
     static final String SECRET = "subcluster-test";
+    static final List<String> HOSTS = List.of("127.0.0.111", "127.0.0.114", "127.0.0.117");
     static final int RANGE = 100;
     static Path dir;
     static int raftPort;
@@ -66,9 +66,9 @@ class SubclusterGroupsTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("subcluster-test");
-        raftPort = freePort(100, 101);
-        xcPort = freePort();
-        internalPort = freePort();
+        raftPort = FreePorts.pick(HOSTS, 100, 101);
+        xcPort = FreePorts.pick(HOSTS);
+        internalPort = FreePorts.pick(HOSTS);
         ggtm = startMember("ggtm1", "127.0.0.111", GroupRole.GGTM);
         groupA = startMember("a1", "127.0.0.114", GroupRole.subcluster(settings("A", 1000)));
         groupB = startMember("b1", "127.0.0.117", GroupRole.subcluster(settings("B", 5000)));
@@ -296,30 +296,5 @@ class SubclusterGroupsTest {
 
     static boolean finished(Snapshot s, int gxid) {
         return !listedOrAbove(s, gxid);
-    }
-
-    static int freePort(int... offsets) throws IOException {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20_000, 45_000);
-            boolean free = isFree(p);
-            for (int o : offsets) {
-                free &= isFree(p + o);
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new IOException("no free port");
-    }
-
-    static boolean isFree(int port) {
-        for (String host : new String[] {"127.0.0.111", "127.0.0.114", "127.0.0.117"}) {
-            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName(host))) {
-                s.setReuseAddress(true);
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -3,9 +3,7 @@ package org.mgtm.bench;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +22,7 @@ import org.mgtm.protocol.WireFormat;
 import org.mgtm.replication.ReplicaConfig;
 import org.mgtm.replication.ReplicaServer;
 import org.mgtm.replication.engine.RaftSettings;
+import org.mgtm.testing.FreePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,9 +46,9 @@ class InternalProtocolDriversTest {
         Path dir = Files.createTempDirectory("bench-drivers-test");
         dataDir = dir;
         // jgroups' FD_SOCK2 listens on the raft port + 100 and + 101 as well.
-        int raftPort = freePort(37800, 37899, 100, 101);
-        int xcPort = freePort(36766, 36780);
-        int internalPort = freePort(36781, 36799);
+        int raftPort = FreePorts.firstIn(List.of(HOST), 37800, 37899, 100, 101);
+        int xcPort = FreePorts.firstIn(List.of(HOST), 36766, 36780);
+        int internalPort = FreePorts.firstIn(List.of(HOST), 36781, 36799);
         Member self = new Member("bench1", HOST, raftPort);
         RaftSettings raft = RaftSettings.builder().raftId(self.id()).members(List.of(self)).dataDir(dir.resolve("raft"))
                 .fsync(false).secret(SECRET).build();
@@ -75,27 +74,6 @@ class InternalProtocolDriversTest {
                     Files.deleteIfExists(p);
                 }
             }
-        }
-    }
-
-    static int freePort(int from, int to, int... alsoOffsets) throws IOException {
-        for (int p = from; p <= to; p++) {
-            boolean free = isFree(p);
-            for (int o : alsoOffsets) {
-                free &= isFree(p + o);
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new IOException("no free port in " + from + "-" + to + " on " + HOST);
-    }
-
-    static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoopGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +25,7 @@ import org.mgtm.net.Transport;
 import org.mgtm.protocol.WireFormat;
 import org.mgtm.proxy.ProxyMetrics;
 import org.mgtm.proxy.ProxyServer;
+import org.mgtm.testing.FreePorts;
 
 /**
  * Scrapes the Prometheus endpoints of a real 3-replica group (child processes started with
@@ -38,7 +37,7 @@ class MetricsScrapeTest {
 
     @Test
     void replicaAndProxyMetricsMoveUnderLoadAndFailover() throws Exception {
-        int metricsPort = freePort("127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.31");
+        int metricsPort = FreePorts.pick(List.of("127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.31"));
         EventLoopGroup upstream = Transport.newGroup(1, "metrics-test-upstream");
         try (ReplicaGroupProcess group = ReplicaGroupProcess.start("metrics", 3, "--metrics-port", "" + metricsPort)) {
             // Summed over the replicas: on a loaded machine the leadership may move during the test, and each
@@ -153,27 +152,5 @@ class MetricsScrapeTest {
             }
         }
         return sum;
-    }
-
-    /** A port free on every one of these addresses (taken by us, then released). */
-    private static int freePort(String... hosts) throws Exception {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(hosts[0]))) {
-                port = s.getLocalPort();
-            }
-            boolean free = true;
-            for (String h : hosts) {
-                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(h))) {
-                    s.getLocalPort();
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no port free on all of " + String.join(",", hosts));
     }
 }

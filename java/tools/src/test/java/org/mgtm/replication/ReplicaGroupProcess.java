@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.mgtm.client.InternalConnection;
@@ -27,6 +23,7 @@ import org.mgtm.lab.LocalProcess;
 import org.mgtm.net.Transport;
 import org.mgtm.protocol.internal.ClientMessage;
 import org.mgtm.protocol.internal.InternalFormat;
+import org.mgtm.testing.FreePorts;
 
 /**
  * A replica group of child JVMs ({@code org.mgtm.Main replica}, the test class path) on 127.0.0.11,
@@ -116,12 +113,13 @@ public final class ReplicaGroupProcess implements AutoCloseable {
             members.add(new Member(i));
         }
         this.extraArgs = List.copyOf(extraArgs);
-        this.raftPort = freePort(FD_SOCK_OFFSET, FD_SOCK_OFFSET + 1);
+        List<String> hosts = members.stream().map(m -> m.host).toList();
+        this.raftPort = FreePorts.pick(hosts, FD_SOCK_OFFSET, FD_SOCK_OFFSET + 1);
         int xc;
         int internal;
         do {
-            xc = freePort();
-            internal = freePort();
+            xc = FreePorts.pick(hosts);
+            internal = FreePorts.pick(hosts);
         } while (xc == internal || Math.abs(xc - raftPort) <= FD_SOCK_OFFSET + 1
                 || Math.abs(internal - raftPort) <= FD_SOCK_OFFSET + 1);
         this.xcPort = xc;
@@ -473,31 +471,5 @@ public final class ReplicaGroupProcess implements AutoCloseable {
             // the JVM is shutting down: the hook runs anyway
         }
         statusGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    }
-
-    /** A port free on every member's address, with {@code offsets} above it free too. */
-    private int freePort(int... offsets) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20_000, 45_000);
-            boolean free = isFree(p);
-            for (int o : offsets) {
-                free &= isFree(p + o);
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new UncheckedIOException(new IOException("no free port on 127.0.0.11-" + (10 + members.size())));
-    }
-
-    private boolean isFree(int port) {
-        for (Member m : members) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getByName(m.host), port));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -2,18 +2,15 @@ package org.mgtm.replication.engine;
 
 import java.io.DataInput;
 import java.io.DataOutput;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mgtm.client.Member;
+import org.mgtm.testing.FreePorts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +28,7 @@ class SharedSecretAuthTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void wrongSecretCannotJoinRightSecretCan(@TempDir Path dir) throws Exception {
-        int port = freePort();
+        int port = FreePorts.pick(List.of("127.0.0.11", "127.0.0.12", "127.0.0.13"), 100, 101);
         List<Member> members = List.of(
                 new Member("a1", "127.0.0.11", port),
                 new Member("a2", "127.0.0.12", port),
@@ -90,22 +87,5 @@ class SharedSecretAuthTest {
             Thread.sleep(10);
         }
         return c.getAsBoolean();
-    }
-
-    static int freePort() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20000, 40000);
-            boolean ok = true;
-            for (String h : new String[]{"127.0.0.11", "127.0.0.12", "127.0.0.13"})
-                for (int q : new int[]{p, p + 100, p + 101})
-                    try (ServerSocket s = new ServerSocket()) {
-                        s.bind(new InetSocketAddress(InetAddress.getByName(h), q));
-                    } catch (Exception e) {
-                        ok = false;
-                    }
-            if (ok)
-                return p;
-        }
-        throw new IllegalStateException("no free port");
     }
 }

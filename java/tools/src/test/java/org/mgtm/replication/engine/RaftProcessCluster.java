@@ -2,9 +2,6 @@ package org.mgtm.replication.engine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.mgtm.lab.LocalProcess;
+import org.mgtm.testing.FreePorts;
 
 /**
  * Runs a raft group as separate JVMs ({@link RaftTestNode}) on 127.0.0.11, .12, .13 ... with the test's class path.
@@ -77,7 +74,8 @@ public final class RaftProcessCluster implements AutoCloseable {
         for (int i = 0; i < size; i++)
             nodes.add(new Node(i));
         int offset = Integer.parseInt(conf.getOrDefault("raft.fd_sock_offset", "100"));
-        this.port = freePort(offset);
+        // FD_SOCK2 listens on port + offset and the one above it as well.
+        this.port = FreePorts.pick(nodes.stream().map(n -> n.host).toList(), offset, offset + 1);
     }
 
     public List<Node> nodes() { return nodes; }
@@ -91,26 +89,6 @@ public final class RaftProcessCluster implements AutoCloseable {
             sb.append(n.id).append('@').append(n.host).append(':').append(port);
         }
         return sb.toString();
-    }
-
-    /** A port free on every node's address, and port+offset too (FD_SOCK2). */
-    private int freePort(int offset) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20000, 40000);
-            boolean ok = true;
-            for (Node n : nodes) {
-                for (int q : new int[]{p, p + offset, p + offset + 1}) {
-                    try (ServerSocket s = new ServerSocket()) {
-                        s.bind(new InetSocketAddress(InetAddress.getByName(n.host), q));
-                    } catch (IOException e) {
-                        ok = false;
-                    }
-                }
-            }
-            if (ok)
-                return p;
-        }
-        throw new IOException("no free port found on 127.0.0.11-" + (10 + nodes.size()));
     }
 
     /** Starts node {@code i} (again), with the one local launcher's flags; its output goes to {@code <id>.log}. */

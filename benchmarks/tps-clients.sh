@@ -95,7 +95,8 @@ done
 for e in "${extras[@]}"; do
   eps=${e#*=}
   for ep in ${eps//,/ }; do
-    mgtm_port_open "${ep%:*}" "${ep##*:}" || mgtm_die "nothing answers on $ep (--extra ${e%%=*})"
+    # without connecting: an XC gtm_proxy serves nobody after a connection that sent no startup message
+    mgtm_port_listening "${ep%:*}" "${ep##*:}" || mgtm_die "nothing listens on $ep (--extra ${e%%=*})"
   done
 done
 

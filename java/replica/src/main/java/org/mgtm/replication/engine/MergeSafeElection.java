@@ -27,7 +27,7 @@ import org.jgroups.util.Bits;
 import org.jgroups.util.MessageBatch;
 
 /**
- * jgroups-raft 1.1.4's {@link ELECTION} with two fixes for elections right after a partition heals; it keeps
+ * jgroups-raft 1.1.4's {@link ELECTION} with fixes for elections right after a partition heals (1-4) and after a replica's data directory was emptied (5); it keeps
  * ELECTION's protocol id. Both showed in the reproduction of the leaderless stretches of the long chaos run
  * (benchmarks/chaos/heal-kill-50.schedule, docs/decisions/0003-consensus-engine.md "Liveness after healed
  * partitions").
@@ -77,6 +77,9 @@ public class MergeSafeElection extends ELECTION {
 
     @ManagedAttribute(description = "Term hints sent to coordinators whose vote request this member dropped")
     protected volatile long num_hints_sent;
+
+    @ManagedAttribute(description = "Vote requests refused because this member knows the leader of their term")
+    protected volatile long num_refused_votes;
 
     @ManagedAttribute(description = "Term hints received while coordinating a vote")
     protected volatile long num_hints_received;
@@ -170,6 +173,10 @@ public class MergeSafeElection extends ELECTION {
             return null;
         }
         if (hdr instanceof VoteRequest r) {
+            if (knowsLeaderOf(r.currTerm())) {
+                refuseSecondLeader(msg.src(), r);
+                return null;
+            }
             Object ret = super.up(msg);
             hintIfDropped(msg.src(), r);
             return ret;
@@ -283,6 +290,37 @@ public class MergeSafeElection extends ELECTION {
         num_hints_sent++;
         down_prot.down(new EmptyMessage(coordinator).putHeader(id, new TermHint(term, r.currTerm()))
                 .setFlag(Message.Flag.OOB));
+    }
+
+    /**
+     * 5. One leader per term, also after a replica's data directory was emptied. ELECTION lets a member vote in its
+     * current term if it has not voted in it yet, and a member that learned the term from the leader's messages
+     * (it joined after the vote) has not. A replica whose data directory was emptied (the repair of a damaged log)
+     * starts at term 0 and has forgotten its own vote; if it becomes view coordinator (a merge can put it first),
+     * it runs a vote at term 1 — a term that already has a leader — votes for itself a second time and, with such
+     * a member's vote, names a second leader for that term. RAFT refused the second leader on the others ("Changing
+     * leader mgtm3 to mgtm2 illegally"), but the emptied replica believed in it and refused the real leader's
+     * entries for good (DiskFaultsCiTest, 2026-12-05). So a member that knows the leader of a term refuses to vote
+     * in that term, and says so with a hint: the coordinator's next round is at a new term. Refusing a vote is
+     * always safe; it costs the coordinator one round.
+     */
+    private boolean knowsLeaderOf(long term) {
+        return raft.leader() != null && raft.currentTerm() == term;
+    }
+
+    private void refuseSecondLeader(Address coordinator, VoteRequest r) {
+        num_refused_votes++;
+        log.debug("%s: refusing %s's vote request of term %d: that term's leader is %s", local_addr, coordinator,
+                r.currTerm(), raft.leader());
+        if (coordinator != null && !coordinator.equals(local_addr)) {
+            num_hints_sent++;
+            down_prot.down(new EmptyMessage(coordinator).putHeader(id, new TermHint(raft.currentTerm(),
+                    r.currTerm())).setFlag(Message.Flag.OOB));
+        }
+    }
+
+    public long refusedVotes() {
+        return num_refused_votes;
     }
 
     private void handleHint(Address from, TermHint h) {

@@ -186,6 +186,35 @@ class MergeSafeElectionTest {
         assertEquals(0, election.reannouncedLeaders());
     }
 
+    /**
+     * A member that knows the leader of a term refuses a vote request of that term (a coordinator whose data
+     * directory was emptied asks again for a term that has a leader) and hints its term, so the next round is at a
+     * new term.
+     */
+    @Test
+    void aMemberThatKnowsTheTermsLeaderDoesNotVoteInThatTerm() throws Exception {
+        MergeSafeElection election = (MergeSafeElection) start(new MergeSafeElection());
+        raft.setLeaderAndTerm(a, 5);   // learned from the leader's messages: no vote of its own in term 5
+        election.up(new EmptyMessage(channel.getAddress()).setSrc(c).putHeader(election.getId(), new VoteRequest(5)));
+
+        assertEquals(null, raft.votedFor(), "voted for a second leader's coordinator in term 5");
+        assertEquals(a, raft.leader());
+        assertEquals(1, election.refusedVotes());
+        assertEquals(1, sent.size(), "no hint sent: " + sent);
+        MergeSafeElection.TermHint hint = sent.get(0).getHeader(election.getId());
+        assertEquals(5, hint.currTerm());
+        assertEquals(5, hint.requestTerm);
+    }
+
+    /** The defect itself: plain ELECTION votes in a term whose leader it knows. */
+    @Test
+    void plainElectionVotesInATermThatHasALeader() throws Exception {
+        BaseElection election = start(new ELECTION());
+        raft.setLeaderAndTerm(a, 5);
+        election.up(new EmptyMessage(channel.getAddress()).setSrc(c).putHeader(election.getId(), new VoteRequest(5)));
+        assertEquals(c, raft.votedFor(), "jgroups-raft refuses such a vote now: MergeSafeElection's part 5 may go");
+    }
+
     private List<LeaderElected> announcements() {
         short id = ClassConfigurator.getProtocolId(ELECTION.class);
         return sent.stream().filter(m -> m.getDest() == null).map(m -> (LeaderElected) m.getHeader(id)).toList();

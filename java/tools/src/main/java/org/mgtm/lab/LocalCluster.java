@@ -188,17 +188,8 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Waits for a leader other than {@code except} (null: any); returns it, or null after the timeout. */
     public LocalProcess awaitLeader(long timeoutMillis, LocalProcess except) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (true) {
-            LocalProcess l = leader();
-            if (l != null && l != except) {
-                return l;
-            }
-            if (System.nanoTime() > end) {
-                return null;
-            }
-            Thread.sleep(50);
-        }
+        Leadership l = awaitLeadership(timeoutMillis, c -> c.process() != except);
+        return l == null ? null : l.process();
     }
 
     /**
@@ -206,10 +197,20 @@ public final class LocalCluster implements AutoCloseable {
      * the others may still call itself leader of an older term for a moment (until it suspects them); it is not one.
      */
     public Leadership awaitLeaderAbove(long timeoutMillis, long term) throws InterruptedException {
+        return awaitLeadership(timeoutMillis, c -> c.term() > term);
+    }
+
+    /** Waits for a leader (the highest term if several claim it); null after the timeout. */
+    public Leadership awaitLeadership(long timeoutMillis) throws InterruptedException {
+        return awaitLeadership(timeoutMillis, c -> true);
+    }
+
+    private Leadership awaitLeadership(long timeoutMillis, java.util.function.Predicate<Leadership> wanted)
+            throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (true) {
             Leadership l = leadership(700);
-            if (l != null && l.term() > term) {
+            if (l != null && wanted.test(l)) {
                 return l;
             }
             if (System.nanoTime() > end) {
@@ -217,11 +218,6 @@ public final class LocalCluster implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-    }
-
-    /** Waits for a leader (the highest term if several claim it); null after the timeout. */
-    public Leadership awaitLeadership(long timeoutMillis) throws InterruptedException {
-        return awaitLeaderAbove(timeoutMillis, Long.MIN_VALUE);
     }
 
     /**

@@ -27,8 +27,9 @@ import org.jgroups.util.Bits;
 import org.jgroups.util.MessageBatch;
 
 /**
- * jgroups-raft 1.1.4's {@link ELECTION} with fixes for elections right after a partition heals (1-4) and after a replica's data directory was emptied (5); it keeps
- * ELECTION's protocol id. Both showed in the reproduction of the leaderless stretches of the long chaos run
+ * jgroups-raft 1.1.4's {@link ELECTION} with fixes for elections right after a partition heals (1-4) and after a
+ * replica's data directory was emptied (5); it keeps ELECTION's protocol id. The first two showed in the
+ * reproduction of the leaderless stretches of the long chaos run
  * (benchmarks/chaos/heal-kill-50.schedule, docs/decisions/0003-consensus-engine.md "Liveness after healed
  * partitions").
  *
@@ -78,6 +79,9 @@ public class MergeSafeElection extends ELECTION {
     @ManagedAttribute(description = "Term hints sent to coordinators whose vote request this member dropped")
     protected volatile long num_hints_sent;
 
+    @ManagedAttribute(description = "LeaderElected messages this coordinator sent again after a merge")
+    protected volatile long num_reannounced;
+
     @ManagedAttribute(description = "Vote requests refused because this member knows the leader of their term")
     protected volatile long num_refused_votes;
 
@@ -98,7 +102,7 @@ public class MergeSafeElection extends ELECTION {
     private long watchedTerm = -1;
     private long watchedSinceNanos;
 
-    @ManagedAttribute(description = "Votes the watchdog started: a majority without a working leader for 2.5 s")
+    @ManagedAttribute(description = "Votes the watchdog started: a majority without a working leader for 1.5 s")
     protected volatile long num_watchdog_votes;
 
     public MergeSafeElection() {
@@ -203,9 +207,6 @@ public class MergeSafeElection extends ELECTION {
                 local_addr, e.leader(), e.currTerm(), v);
     }
 
-    @ManagedAttribute(description = "LeaderElected messages this coordinator sent again after a merge")
-    protected volatile long num_reannounced;
-
     @Override
     protected void handleView(View v) {
         super.handleView(v);
@@ -287,8 +288,13 @@ public class MergeSafeElection extends ELECTION {
         if (term < r.currTerm() || coordinator == null || Objects.equals(coordinator, local_addr)) {
             return;
         }
+        sendHint(coordinator, r.currTerm());
+    }
+
+    /** Tells {@code coordinator} this member's term, in answer to its vote request of {@code requestTerm}. */
+    private void sendHint(Address coordinator, long requestTerm) {
         num_hints_sent++;
-        down_prot.down(new EmptyMessage(coordinator).putHeader(id, new TermHint(term, r.currTerm()))
+        down_prot.down(new EmptyMessage(coordinator).putHeader(id, new TermHint(raft.currentTerm(), requestTerm))
                 .setFlag(Message.Flag.OOB));
     }
 
@@ -313,9 +319,7 @@ public class MergeSafeElection extends ELECTION {
         log.debug("%s: refusing %s's vote request of term %d: that term's leader is %s", local_addr, coordinator,
                 r.currTerm(), raft.leader());
         if (coordinator != null && !coordinator.equals(local_addr)) {
-            num_hints_sent++;
-            down_prot.down(new EmptyMessage(coordinator).putHeader(id, new TermHint(raft.currentTerm(),
-                    r.currTerm())).setFlag(Message.Flag.OOB));
+            sendHint(coordinator, r.currTerm());
         }
     }
 

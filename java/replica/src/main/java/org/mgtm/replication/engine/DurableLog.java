@@ -59,6 +59,7 @@ public class DurableLog implements Log {
     private long[] positions = new long[1024];
     private long end;
     private volatile java.util.function.LongConsumer appendListener = nanos -> { };
+    private boolean closed;
 
     @Override
     public synchronized void init(String logName, Map<String, String> args) throws Exception {
@@ -80,7 +81,7 @@ public class DurableLog implements Log {
             checkSnapshot();
             scan();
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot open the raft log in " + dir + ": " + e.getMessage() + "; " + RETRY, e);
+            throw stop("cannot open the raft log in " + dir + ": " + e.getMessage() + "; " + RETRY, e);
         }
     }
 
@@ -99,7 +100,7 @@ public class DurableLog implements Log {
             }
         }
         if (best == null) {
-            throw DiskFailure.stop("corrupted raft log metadata " + dir.resolve(LogFiles.META)
+            throw stop("corrupted raft log metadata " + dir.resolve(LogFiles.META)
                     + " (no intact copy of term, vote and commit index); " + REPAIR, null);
         }
         return best;
@@ -108,7 +109,7 @@ public class DurableLog implements Log {
     private void checkSnapshot() throws IOException {
         Path file = dir.resolve(LogFiles.SNAPSHOT);
         if (Files.exists(file) && LogFiles.snapshotData(Files.readAllBytes(file)) == null) {
-            throw DiskFailure.stop("corrupted raft snapshot " + file + " (checksum or length wrong); " + REPAIR, null);
+            throw stop("corrupted raft snapshot " + file + " (checksum or length wrong); " + REPAIR, null);
         }
     }
 
@@ -118,7 +119,7 @@ public class DurableLog implements Log {
         ByteBuffer magic = ByteBuffer.allocate(LogFiles.ENTRIES_MAGIC.length);
         LogFiles.readFully(entries, magic, 0);
         if (magic.hasRemaining() || !Arrays.equals(magic.array(), LogFiles.ENTRIES_MAGIC)) {
-            throw DiskFailure.stop("corrupted raft log " + file + ": it does not start with the log's format mark; "
+            throw stop("corrupted raft log " + file + ": it does not start with the log's format mark; "
                     + REPAIR, null);
         }
         long size = entries.size();
@@ -169,8 +170,8 @@ public class DurableLog implements Log {
                 state.term());
     }
 
-    private DiskFailure.StorageFailedException corrupt(Path file, String what) {
-        return DiskFailure.stop("corrupted raft log " + file + ": " + what + "; " + REPAIR, null);
+    private RuntimeException corrupt(Path file, String what) {
+        return stop("corrupted raft log " + file + ": " + what + "; " + REPAIR, null);
     }
 
     private void track(long index, long position) {
@@ -248,7 +249,7 @@ public class DurableLog implements Log {
                 meta.force(false);
             }
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot write the raft log metadata " + dir.resolve(LogFiles.META) + ": "
+            throw stop("cannot write the raft log metadata " + dir.resolve(LogFiles.META) + ": "
                     + e.getMessage() + "; " + RETRY, e);
         }
         state = next;
@@ -306,7 +307,7 @@ public class DurableLog implements Log {
                 entries.force(false);
             }
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot append entries " + index + ".." + (i - 1) + " to the raft log " + file
+            throw stop("cannot append entries " + index + ".." + (i - 1) + " to the raft log " + file
                     + ": " + e.getMessage() + "; " + RETRY, e);
         }
         for (k = 0; k < at.length; k++) {
@@ -334,7 +335,7 @@ public class DurableLog implements Log {
             }
             return new LogEntry(h.term(), data).internal(h.internal());
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot read entry " + index + " of the raft log " + file + ": " + e.getMessage()
+            throw stop("cannot read entry " + index + " of the raft log " + file + ": " + e.getMessage()
                     + "; " + RETRY, e);
         }
     }
@@ -358,7 +359,7 @@ public class DurableLog implements Log {
             }
             reopenEntries(content.flip());
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot compact the raft log " + file + " to entry " + keep + ": "
+            throw stop("cannot compact the raft log " + file + " to entry " + keep + ": "
                     + e.getMessage() + "; " + RETRY, e);
         }
         long shift = from - LogFiles.ENTRIES_MAGIC.length;
@@ -393,7 +394,7 @@ public class DurableLog implements Log {
             writeMeta(state.term(), state.commit(), Math.min(last, index), state.votedFor(), true);
             reopenEntries(content.flip());
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot reset the raft log " + file + " to the snapshot at entry " + index + ": "
+            throw stop("cannot reset the raft log " + file + " to the snapshot at entry " + index + ": "
                     + e.getMessage() + "; " + RETRY, e);
         }
         positions = new long[1024];
@@ -423,7 +424,7 @@ public class DurableLog implements Log {
             entries.truncate(cut);
             entries.force(true);
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot remove entries from " + startIndex + " of the raft log " + file + ": "
+            throw stop("cannot remove entries from " + startIndex + " of the raft log " + file + ": "
                     + e.getMessage() + "; " + RETRY, e);
         }
         last = startIndex - 1;
@@ -461,7 +462,7 @@ public class DurableLog implements Log {
         try {
             LogFiles.replace(file, LogFiles.snapshotFile(sn), fsync);
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot write the raft snapshot " + file + ": " + e.getMessage() + "; " + RETRY, e);
+            throw stop("cannot write the raft snapshot " + file + ": " + e.getMessage() + "; " + RETRY, e);
         }
     }
 
@@ -474,19 +475,30 @@ public class DurableLog implements Log {
             }
             ByteBuffer data = LogFiles.snapshotData(Files.readAllBytes(file));
             if (data == null) {
-                throw DiskFailure.stop("corrupted raft snapshot " + file + " (checksum or length wrong); " + REPAIR,
+                throw stop("corrupted raft snapshot " + file + " (checksum or length wrong); " + REPAIR,
                         null);
             }
             return data;
         } catch (IOException e) {
-            throw DiskFailure.stop("cannot read the raft snapshot " + file + ": " + e.getMessage() + "; " + RETRY, e);
+            throw stop("cannot read the raft snapshot " + file + ": " + e.getMessage() + "; " + RETRY, e);
         }
     }
 
     // ---------------------------------------------------------------- lifecycle
 
+    /**
+     * A failed read or write stops the replica ({@link DiskFailure}), except after {@link #close()}: a vote or a
+     * leader announcement handled while the channel shuts down may still try to write the term, and that is no
+     * disk fault to halt the JVM with exit status 74 for.
+     */
+    private RuntimeException stop(String message, Throwable cause) {
+        return closed ? new IllegalStateException("the raft log in " + dir + " is closed: " + message, cause)
+                : DiskFailure.stop(message, cause);
+    }
+
     @Override
     public synchronized void close() {
+        closed = true;
         try {
             if (entries != null) {
                 entries.close();

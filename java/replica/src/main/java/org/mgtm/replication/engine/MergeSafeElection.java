@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,8 +29,9 @@ import org.jgroups.util.Bits;
 import org.jgroups.util.MessageBatch;
 
 /**
- * jgroups-raft 1.1.4's {@link ELECTION} with fixes for elections right after a partition heals (1-4) and after a
- * replica's data directory was emptied (5); it keeps ELECTION's protocol id. The first two showed in the
+ * jgroups-raft 1.1.4's {@link ELECTION} with fixes for elections right after a partition heals (1-4), after a
+ * replica's data directory was emptied (5) and for a leader deposed while it was paused (6); it keeps ELECTION's
+ * protocol id. The first two showed in the
  * reproduction of the leaderless stretches of the long chaos run
  * (benchmarks/chaos/heal-kill-50.schedule, docs/decisions/0003-consensus-engine.md "Liveness after healed
  * partitions").
@@ -88,6 +91,18 @@ public class MergeSafeElection extends ELECTION {
     @ManagedAttribute(description = "Term hints received while coordinating a vote")
     protected volatile long num_hints_received;
 
+    @ManagedAttribute(description = "Deposed leaders told the current term (their AppendEntries were of an older one)")
+    protected volatile long num_deposed_told;
+
+    @ManagedAttribute(description = "Times this member stepped down as leader: a member told it of a newer term")
+    protected volatile long num_step_downs;
+
+    /** A deposed leader that goes on sending is told again after this long (a hint can be lost with a connection). */
+    static final long RETELL_MS = 500;
+
+    /** Per deposed leader: the old term it was last told about, and when (nanoTime). */
+    private final Map<Address, long[]> toldDeposed = new ConcurrentHashMap<>();
+
     /**
      * The watchdog's period, and how long a coordinator tolerates a majority without a working leader. A working
      * leader sends every follower something at least every resend interval (500 ms: entries, or a heartbeat), so
@@ -116,8 +131,12 @@ public class MergeSafeElection extends ELECTION {
                 TimeUnit.MILLISECONDS, false);
     }
 
+    /** Set when the stack stops: RAFT, above, has closed the log already, so no round may start again. */
+    private volatile boolean closing;
+
     @Override
     public void stop() {
+        closing = true;
         if (watchdog != null) {
             watchdog.cancel(false);
         }
@@ -210,6 +229,7 @@ public class MergeSafeElection extends ELECTION {
     @Override
     protected void handleView(View v) {
         super.handleView(v);
+        toldDeposed.keySet().retainAll(v.getMembers());
         reannounceAfterMerge(v);
         Pending p = pending;
         if (p == null) {
@@ -330,6 +350,10 @@ public class MergeSafeElection extends ELECTION {
     private void handleHint(Address from, TermHint h) {
         num_hints_received++;
         hinted.accumulateAndGet(h.currTerm(), Math::max);
+        if (h.currTerm() > raft.currentTerm() && raft.isLeader()) {
+            stepDown(from, h.currTerm());
+            return;
+        }
         if (h.requestTerm == raft.currentTerm() && isVotingThreadRunning()) {
             // The round in progress will not get this member's vote: stop waiting for it. (remove(List) wakes
             // the waiter; remove(Address) does not when the member had not answered.)
@@ -337,8 +361,64 @@ public class MergeSafeElection extends ELECTION {
         }
     }
 
+    /**
+     * 6. A deposed leader that never learns it. A leader paused (SIGSTOP, a long GC) or cut off is removed from the
+     * others' view and a new leader is elected in a newer term; when it comes back, a merge can make it coordinator
+     * of the view again (coordinators go by address order), still believing itself leader of its old term. The
+     * others drop its AppendEntries (older term) without a word, as RAFT does; ELECTION sees its leader in the view
+     * and does nothing; the watchdog only watches another member's leadership: the long chaos run of 2026-12-05 had
+     * 30 s without a leader this way (a leader paused 2 s right after a healed partition, its successor killed).
+     * Raft's rule closes it: a member that drops a request of an older term answers with its own term, and a leader
+     * that learns of a newer term steps down. {@link SafeFollowerRaft} calls this on each such drop; the answer is a
+     * {@link TermHint}, once per sender and term unless it goes on sending for {@link #RETELL_MS}.
+     */
+    void tellDeposedLeader(Address leader, long staleTerm) {
+        if (leader == null || leader.equals(local_addr)) {
+            return;
+        }
+        long now = System.nanoTime();
+        long[] last = toldDeposed.get(leader);
+        if (last != null && last[0] == staleTerm && now - last[1] < TimeUnit.MILLISECONDS.toNanos(RETELL_MS)) {
+            return;
+        }
+        toldDeposed.put(leader, new long[] {staleTerm, now});
+        num_deposed_told++;
+        log.debug("%s: %s still leads term %d; telling it the current term %d", local_addr, leader, staleTerm,
+                raft.currentTerm());
+        sendHint(leader, staleTerm);
+    }
+
+    /**
+     * Leaves a term that a member has moved past: no leader, role Follower (the term's advance does both). A
+     * coordinator with a majority votes at once; otherwise the coordinator's watchdog sees this leader fall silent.
+     */
+    private void stepDown(Address from, long newerTerm) {
+        num_step_downs++;
+        log.warn("%s: leader of term %d, but %s is in term %d: stepping down", local_addr, raft.currentTerm(), from,
+                newerTerm);
+        raft.currentTerm(newerTerm);
+        if (view != null && isViewCoordinator() && isMajorityAvailable()) {
+            startVotingThread();
+        }
+    }
+
+    public long deposedLeadersTold() {
+        return num_deposed_told;
+    }
+
+    public long stepDowns() {
+        return num_step_downs;
+    }
+
     @Override
     protected void runVotingProcess() {
+        if (closing) {
+            // ELECTION's stop only asks the thread to stop, and it goes on while the view holds a majority.
+            // An interrupted voting thread ends itself at the top of the round.
+            Thread.currentThread().interrupt();
+            super.runVotingProcess();
+            return;
+        }
         long h = hinted.getAndSet(0);
         if (h > raft.currentTerm() && raft.leader() == null) {
             // Between rounds: no request is out, so adopting the higher term cannot mix terms within a round.
@@ -359,7 +439,10 @@ public class MergeSafeElection extends ELECTION {
         return num_deferred_leaders;
     }
 
-    /** "I dropped your vote request of term {@code requestTerm}; my term is {@code currTerm()}." */
+    /**
+     * "I dropped your vote request (or, as a leader, your AppendEntries) of term {@code requestTerm}; my term is
+     * {@code currTerm()}."
+     */
     public static class TermHint extends RaftHeader {
         long requestTerm;
 

@@ -112,6 +112,20 @@ public class SafeFollowerRaft extends RAFT {
         return t == 0 ? Long.MAX_VALUE : (System.nanoTime() - t) / 1_000_000;
     }
 
+    private MergeSafeElection election;
+
+    /**
+     * Raft answers a request of an older term with the current term, and the sender steps down (raft paper, 5.1);
+     * RAFT drops it without a word, so a leader deposed while it was paused or cut off, that is still view
+     * coordinator, leads an old term for good (MergeSafeElection, 6). The election protocol carries the answer.
+     */
+    private void tellDeposedLeader(Address sender, long staleTerm) {
+        if (election == null)
+            election = findProtocol(MergeSafeElection.class, this, true);
+        if (election != null)
+            election.tellDeposedLeader(sender, staleTerm);
+    }
+
     @Override
     public void handleUpRequest(Message msg, RaftHeader hdr) {
         boolean append = hdr instanceof AppendEntriesRequest;
@@ -120,8 +134,10 @@ public class SafeFollowerRaft extends RAFT {
             super.handleUpRequest(msg, hdr);
             return;
         }
-        if (currentTerm(hdr.currTerm()) < 0)
-            return;                                   // from a deposed leader: dropped, as RAFT drops it
+        if (currentTerm(hdr.currTerm()) < 0) {
+            tellDeposedLeader(msg.src(), hdr.currTerm());   // dropped, as RAFT drops it; but the sender is told
+            return;
+        }
         lastLeaderContactNanos = System.nanoTime();
         if (isLeader()) {
             super.handleUpRequest(msg, hdr);          // a second leader in one term: leave it to RAFT's handling

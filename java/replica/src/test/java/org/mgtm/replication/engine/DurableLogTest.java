@@ -241,6 +241,19 @@ class DurableLogTest {
         assertStopped("ends at entry 5", "entry 6", "fails its checksum", "entries up to 6 were made durable");
     }
 
+    /** At shutdown a late vote or leader announcement may still write the term: refused, but no disk failure. */
+    @Test
+    void aWriteAfterCloseIsRefusedWithoutStoppingTheReplica() throws Exception {
+        DurableLog log = open();
+        log.currentTerm(3);
+        log.close();
+
+        assertThrows(IllegalStateException.class, () -> log.currentTerm(4));
+        assertThrows(IllegalStateException.class, () -> log.append(1, entries(1, 1, 4)));
+        assertTrue(stops.isEmpty(), "a closed log stopped the replica: " + stops);
+        assertEquals(3, open().currentTerm());
+    }
+
     @Test
     void anIoErrorOnWriteStopsTheReplicaAndLeavesTheLogAsItWas() throws Exception {
         DurableLog log = open();

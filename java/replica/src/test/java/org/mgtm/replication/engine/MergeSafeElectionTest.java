@@ -13,6 +13,7 @@ import org.jgroups.Event;
 import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.MergeView;
+import org.jgroups.ObjectMessage;
 import org.jgroups.View;
 import org.jgroups.ViewId;
 import org.jgroups.conf.ClassConfigurator;
@@ -21,7 +22,10 @@ import org.jgroups.protocols.SHARED_LOOPBACK_PING;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.raft.AppendEntriesRequest;
 import org.jgroups.protocols.raft.ELECTION;
+import org.jgroups.protocols.raft.LogEntries;
+import org.jgroups.protocols.raft.LogEntry;
 import org.jgroups.protocols.raft.RAFT;
 import org.jgroups.protocols.raft.election.BaseElection;
 import org.jgroups.protocols.raft.election.LeaderElected;
@@ -35,10 +39,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The two election fixes of {@link MergeSafeElection}, on one member (B of A, B, C) on a private in-JVM channel,
- * fed the messages and views of the others directly, so each step is deterministic: a {@code LeaderElected} that
- * arrives before the view it was voted in is applied when that view comes (plain ELECTION loses it: the case of
- * the 77 s without a leader), and a dropped vote request is answered with the member's term.
+ * The election fixes of {@link MergeSafeElection}, on one member (B of A, B, C) on a private in-JVM channel, fed
+ * the messages and views of the others directly, so each step is deterministic: a {@code LeaderElected} that arrives
+ * before the view it was voted in is applied when that view comes (plain ELECTION loses it: the case of the 77 s
+ * without a leader), a dropped vote request is answered with the member's term, a coordinator announces its leader
+ * again after a merge, a member refuses a vote in a term whose leader it knows, and a deposed leader is told the
+ * newer term and steps down.
  */
 class MergeSafeElectionTest {
     @TempDir
@@ -65,7 +71,11 @@ class MergeSafeElectionTest {
     }
 
     private BaseElection start(BaseElection election) throws Exception {
-        raft = new SafeFollowerRaft();
+        return start(election, new SafeFollowerRaft());
+    }
+
+    private BaseElection start(BaseElection election, RAFT member) throws Exception {
+        raft = member;
         raft.raftId("B").members(List.of("A", "B", "C")).logClass(DurableLog.class.getName())
                 .logDir(dir.toString()).logPrefix("B").logUseFsync(false);
         election.voteTimeout(200);
@@ -213,6 +223,78 @@ class MergeSafeElectionTest {
         raft.setLeaderAndTerm(a, 5);
         election.up(new EmptyMessage(channel.getAddress()).setSrc(c).putHeader(election.getId(), new VoteRequest(5)));
         assertEquals(c, raft.votedFor(), "jgroups-raft refuses such a vote now: MergeSafeElection's part 5 may go");
+    }
+
+    /**
+     * A leader deposed while it was paused, and view coordinator again after a merge, goes on sending AppendEntries
+     * of its old term; a member in a newer term drops them (as RAFT does) and tells it its term, once per term.
+     */
+    @Test
+    void aMemberTellsADeposedLeaderItsTerm() throws Exception {
+        MergeSafeElection election = (MergeSafeElection) start(new MergeSafeElection());
+        raft.setLeaderAndTerm(null, 7);
+        appendEntriesFromA(5);
+        appendEntriesFromA(5);
+
+        assertEquals(0, raft.lastAppended(), "took an entry of an older term");
+        List<MergeSafeElection.TermHint> hints = hints();
+        assertEquals(1, hints.size(), "told once per term: " + sent);
+        assertEquals(7, hints.get(0).currTerm());
+        assertEquals(5, hints.get(0).requestTerm);
+        assertEquals(1, election.deposedLeadersTold());
+        appendEntriesFromA(6);
+        assertEquals(2, hints().size(), "a newer old term is told too");
+    }
+
+    /** The defect itself: plain RAFT drops such a request without a word. */
+    @Test
+    void plainRaftTellsADeposedLeaderNothing() throws Exception {
+        start(new MergeSafeElection(), new RAFT());
+        raft.setLeaderAndTerm(null, 7);
+        appendEntriesFromA(5);
+        assertEquals(List.of(), hints(), "jgroups-raft answers now: MergeSafeElection's part 6 may go");
+    }
+
+    /** The deposed leader, told of a newer term, steps down and, as coordinator of a majority, starts a vote. */
+    @Test
+    void aLeaderToldOfANewerTermStepsDownAndVotes() throws Exception {
+        MergeSafeElection election = (MergeSafeElection) start(new MergeSafeElection());
+        Address b = channel.getAddress();
+        election.up(new Event(Event.VIEW_CHANGE, View.create(a, 10, a, b, c)));   // a majority; A coordinates
+        raft.setLeaderAndTerm(b, 5);
+        election.up(new Event(Event.VIEW_CHANGE, View.create(b, 11, b, a, c)));   // now B coordinates, and leads
+        assertTrue(raft.isLeader());
+        assertFalse(election.isVotingThreadRunning());
+
+        election.up(new EmptyMessage(b).setSrc(a).putHeader(election.getId(), new MergeSafeElection.TermHint(7, 5)));
+
+        assertFalse(raft.isLeader(), "still leads term 5");
+        assertTrue(raft.currentTerm() >= 7, "term " + raft.currentTerm());
+        assertEquals(1, election.stepDowns());
+        assertTrue(election.isVotingThreadRunning(), "no vote started");
+    }
+
+    /** A hint of an older or the same term leaves a leader alone. */
+    @Test
+    void aLeaderIgnoresAHintOfItsOwnTerm() throws Exception {
+        MergeSafeElection election = (MergeSafeElection) start(new MergeSafeElection());
+        Address b = channel.getAddress();
+        raft.setLeaderAndTerm(b, 5);
+        election.up(new EmptyMessage(b).setSrc(a).putHeader(election.getId(), new MergeSafeElection.TermHint(5, 4)));
+        assertTrue(raft.isLeader());
+        assertEquals(0, election.stepDowns());
+    }
+
+    private void appendEntriesFromA(long term) {
+        Message msg = new ObjectMessage(channel.getAddress(), new LogEntries().add(new LogEntry(term, new byte[8])))
+                .setSrc(a);
+        raft.handleUpRequest(msg, new AppendEntriesRequest(a, term, 0, 0, term, 0));
+    }
+
+    private List<MergeSafeElection.TermHint> hints() {
+        short id = ClassConfigurator.getProtocolId(ELECTION.class);
+        return sent.stream().filter(m -> m.getHeader(id) instanceof MergeSafeElection.TermHint)
+                .map(m -> (MergeSafeElection.TermHint) m.getHeader(id)).toList();
     }
 
     private List<LeaderElected> announcements() {

@@ -53,10 +53,7 @@ public class DurableLog implements Log {
     private boolean fsync = true;
     private LogFiles.Meta state = LogFiles.Meta.EMPTY;
     private Address votedFor;
-    /** Index of the first record in the file and file positions of each record, from it on; none: first == 0. */
-    private long first;
-    private long last;
-    private long[] positions = new long[1024];
+    private final RecordPositions records = new RecordPositions();
     private long end;
     private volatile java.util.function.LongConsumer appendListener = nanos -> { };
     private boolean closed;
@@ -124,12 +121,11 @@ public class DurableLog implements Log {
         }
         long size = entries.size();
         long pos = LogFiles.ENTRIES_MAGIC.length;
-        first = 0;
-        last = 0;
+        records.clear();
         String damage = null;
         while (pos < size) {
             LogFiles.Header h = LogFiles.readHeader(entries, pos);
-            long expected = last == 0 ? -1 : last + 1;
+            long expected = records.last() == 0 ? -1 : records.last() + 1;
             if (h == null) {
                 damage = "an incomplete record header at byte " + pos;
                 break;
@@ -147,47 +143,32 @@ public class DurableLog implements Log {
                 }
                 break;
             }
-            track(h.index(), pos);
+            records.add(h.index(), pos);
             pos = h.end(pos);
         }
         end = pos;
         long mustHave = Math.max(state.lastAppended(), state.commit());
-        if (last < mustHave) {
-            throw corrupt(file, "it ends at entry " + last + (damage == null ? "" : " (then " + damage + ")")
+        if (records.last() < mustHave) {
+            throw corrupt(file, "it ends at entry " + records.last() + (damage == null ? "" : " (then " + damage + ")")
                     + ", but entries up to " + mustHave + " were made durable" + (state.commit() == mustHave
                     ? " and committed" : "") + ": the file was truncated or damaged behind the replica's back");
         }
-        if (first > 1 && !Files.exists(dir.resolve(LogFiles.SNAPSHOT))) {
-            throw corrupt(file, "it starts at entry " + first + " but the snapshot of the entries before is missing");
+        if (records.first() > 1 && !Files.exists(dir.resolve(LogFiles.SNAPSHOT))) {
+            throw corrupt(file, "it starts at entry " + records.first()
+                    + " but the snapshot of the entries before is missing");
         }
         if (damage != null) {
             log.warn("raft log {}: {} after entry {} (at most the last write, cut short by a crash; never "
-                    + "acknowledged): cutting it off", file, damage, last);
+                    + "acknowledged): cutting it off", file, damage, records.last());
             entries.truncate(end);
             entries.force(true);
         }
-        log.info("raft log {}: entries {}..{}, commit index {}, term {}", dir, first, last, state.commit(),
-                state.term());
+        log.info("raft log {}: entries {}..{}, commit index {}, term {}", dir, records.first(), records.last(),
+                state.commit(), state.term());
     }
 
     private RuntimeException corrupt(Path file, String what) {
         return stop("corrupted raft log " + file + ": " + what + "; " + REPAIR, null);
-    }
-
-    private void track(long index, long position) {
-        if (first == 0) {
-            first = index;
-        }
-        int i = (int) (index - first);
-        if (i >= positions.length) {
-            positions = Arrays.copyOf(positions, Math.max(positions.length * 2, i + 1));
-        }
-        positions[i] = position;
-        last = index;
-    }
-
-    private long position(long index) {
-        return positions[(int) (index - first)];
     }
 
     // ---------------------------------------------------------------- raft's persistent state
@@ -260,12 +241,12 @@ public class DurableLog implements Log {
     @Override
     public synchronized long firstAppended() {
         // RAFT's convention: 0 while the log starts at entry 1 (nothing compacted).
-        return first <= 1 ? 0 : first;
+        return records.first() <= 1 ? 0 : records.first();
     }
 
     @Override
     public synchronized long lastAppended() {
-        return last;
+        return records.last();
     }
 
     /** Reports how long each append took (its write and fsync), in nanoseconds: the metrics' hook. */
@@ -277,13 +258,13 @@ public class DurableLog implements Log {
     public synchronized long append(long index, LogEntries batch) {
         long started = System.nanoTime();
         if (batch.size() == 0) {
-            return last;
+            return records.last();
         }
-        if (index <= last) {
+        if (index <= records.last()) {
             deleteAllEntriesStartingFrom(index);   // a conflict: the leader's entries replace ours from index on
         }
-        if (index != last + 1 && !(last == 0 && first == 0)) {
-            throw new IllegalStateException("append at " + index + " to a log ending at " + last);
+        if (index != records.last() + 1 && !records.isEmpty()) {
+            throw new IllegalStateException("append at " + index + " to a log ending at " + records.last());
         }
         int bytes = 0;
         long maxTerm = 0;
@@ -311,21 +292,22 @@ public class DurableLog implements Log {
                     + ": " + e.getMessage() + "; " + RETRY, e);
         }
         for (k = 0; k < at.length; k++) {
-            track(index + k, at[k]);
+            records.add(index + k, at[k]);
         }
         end += bytes;
         // After the fsync: the mark never claims more than the file holds.
-        writeMeta(Math.max(state.term(), maxTerm), state.commit(), last, state.votedFor(), maxTerm > state.term());
+        writeMeta(Math.max(state.term(), maxTerm), state.commit(), records.last(), state.votedFor(),
+                maxTerm > state.term());
         appendListener.accept(System.nanoTime() - started);
-        return last;
+        return records.last();
     }
 
     @Override
     public synchronized LogEntry get(long index) {
-        if (index <= 0 || first == 0 || index < first || index > last) {
+        if (!records.holds(index)) {
             return null;
         }
-        long pos = position(index);
+        long pos = records.of(index);
         Path file = dir.resolve(LogFiles.ENTRIES);
         try {
             LogFiles.Header h = LogFiles.readHeader(entries, pos);
@@ -343,11 +325,11 @@ public class DurableLog implements Log {
     @Override
     public synchronized void truncate(long indexExclusive) {
         // Compaction after a snapshot: keep the entry at the index (it marks the snapshot's last index) and after.
-        long keep = Math.min(Math.min(indexExclusive, state.commit()), last);
-        if (first == 0 || keep <= first) {
+        long keep = Math.min(Math.min(indexExclusive, state.commit()), records.last());
+        if (records.isEmpty() || keep <= records.first()) {
             return;
         }
-        long from = position(keep);
+        long from = records.of(keep);
         Path file = dir.resolve(LogFiles.ENTRIES);
         try {
             long length = end - from;
@@ -363,12 +345,7 @@ public class DurableLog implements Log {
                     + e.getMessage() + "; " + RETRY, e);
         }
         long shift = from - LogFiles.ENTRIES_MAGIC.length;
-        long[] kept = new long[(int) (last - keep + 1) + 1024];
-        for (long j = keep; j <= last; j++) {
-            kept[(int) (j - keep)] = position(j) - shift;
-        }
-        positions = kept;
-        first = keep;
+        records.keepFrom(keep, shift);
         end -= shift;
     }
 
@@ -391,32 +368,31 @@ public class DurableLog implements Log {
                 entry.command() == null ? new byte[0] : entry.command(), entry.offset(), length);
         try {
             // Whichever file a crash leaves in place, the mark must not exceed it: the lower of both first.
-            writeMeta(state.term(), state.commit(), Math.min(last, index), state.votedFor(), true);
+            writeMeta(state.term(), state.commit(), Math.min(records.last(), index), state.votedFor(), true);
             reopenEntries(content.flip());
         } catch (IOException e) {
             throw stop("cannot reset the raft log " + file + " to the snapshot at entry " + index + ": "
                     + e.getMessage() + "; " + RETRY, e);
         }
-        positions = new long[1024];
-        first = 0;
-        last = 0;
-        track(index, LogFiles.ENTRIES_MAGIC.length);
+        records.clear();
+        records.add(index, LogFiles.ENTRIES_MAGIC.length);
         end = LogFiles.ENTRIES_MAGIC.length + LogFiles.recordSize(length);
         writeMeta(Math.max(state.term(), entry.term()), index, index, state.votedFor(), true);
     }
 
     @Override
     public synchronized void deleteAllEntriesStartingFrom(long startIndex) {
-        if (first == 0 || startIndex > last) {
+        if (records.isEmpty() || startIndex > records.last()) {
             return;
         }
+        long first = records.first();
         if (startIndex <= state.commit() || startIndex <= first && first > 1) {
             // Committed entries, or the entry marking a snapshot, never go.
             throw new IllegalStateException("cannot delete entries from " + startIndex + ": first " + first
                     + ", commit index " + state.commit());
         }
         startIndex = Math.max(startIndex, first);   // a log that starts at 1 may lose all its entries
-        long cut = position(startIndex);
+        long cut = records.of(startIndex);
         Path file = dir.resolve(LogFiles.ENTRIES);
         // Lower the mark first (synced): a crash between the two leaves a longer file, which is harmless.
         writeMeta(state.term(), state.commit(), startIndex - 1, state.votedFor(), true);
@@ -427,18 +403,14 @@ public class DurableLog implements Log {
             throw stop("cannot remove entries from " + startIndex + " of the raft log " + file + ": "
                     + e.getMessage() + "; " + RETRY, e);
         }
-        last = startIndex - 1;
+        records.cutFrom(startIndex);
         end = cut;
-        if (last < first) {
-            first = 0;
-            last = 0;
-        }
     }
 
     @Override
     public synchronized void forEach(ObjLongConsumer<LogEntry> function, long startIndex, long endIndex) {
-        long from = Math.max(Math.max(startIndex, first), 1);
-        long to = Math.min(endIndex, last);
+        long from = Math.max(Math.max(startIndex, records.first()), 1);
+        long to = Math.min(endIndex, records.last());
         for (long i = from; i <= to; i++) {
             function.accept(get(i), i);
         }
@@ -446,7 +418,7 @@ public class DurableLog implements Log {
 
     @Override
     public synchronized void forEach(ObjLongConsumer<LogEntry> function) {
-        forEach(function, first, last);
+        forEach(function, records.first(), records.last());
     }
 
     @Override
@@ -522,7 +494,7 @@ public class DurableLog implements Log {
 
     @Override
     public synchronized String toString() {
-        return "DurableLog[" + dir + ": " + first + ".." + last + ", commit " + state.commit() + ", term "
-                + state.term() + "]";
+        return "DurableLog[" + dir + ": " + records.first() + ".." + records.last() + ", commit " + state.commit()
+                + ", term " + state.term() + "]";
     }
 }

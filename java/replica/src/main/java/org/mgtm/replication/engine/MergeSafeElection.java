@@ -100,6 +100,8 @@ public class MergeSafeElection extends ELECTION {
     /** A deposed leader that goes on sending is told again after this long (a hint can be lost with a connection). */
     static final long RETELL_MS = 500;
 
+    private final Object stepDownLock = new Object();
+
     /** Per deposed leader: the old term it was last told about, and when (nanoTime). */
     private final Map<Address, long[]> toldDeposed = new ConcurrentHashMap<>();
 
@@ -350,8 +352,7 @@ public class MergeSafeElection extends ELECTION {
     private void handleHint(Address from, TermHint h) {
         num_hints_received++;
         hinted.accumulateAndGet(h.currTerm(), Math::max);
-        if (h.currTerm() > raft.currentTerm() && raft.isLeader()) {
-            stepDown(from, h.currTerm());
+        if (h.currTerm() > raft.currentTerm() && stepDown(from, h.currTerm())) {
             return;
         }
         if (h.requestTerm == raft.currentTerm() && isVotingThreadRunning()) {
@@ -392,14 +393,20 @@ public class MergeSafeElection extends ELECTION {
      * Leaves a term that a member has moved past: no leader, role Follower (the term's advance does both). A
      * coordinator with a majority votes at once; otherwise the coordinator's watchdog sees this leader fall silent.
      */
-    private void stepDown(Address from, long newerTerm) {
-        num_step_downs++;
-        log.warn("%s: leader of term %d, but %s is in term %d: stepping down", local_addr, raft.currentTerm(), from,
-                newerTerm);
-        raft.currentTerm(newerTerm);
+    private boolean stepDown(Address from, long newerTerm) {
+        synchronized (stepDownLock) {   // hints of several members arrive on several threads: one step down
+            long term = raft.currentTerm();
+            if (!raft.isLeader() || newerTerm <= term) {
+                return false;
+            }
+            num_step_downs++;
+            log.warn("%s: leader of term %d, but %s is in term %d: stepping down", local_addr, term, from, newerTerm);
+            raft.currentTerm(newerTerm);
+        }
         if (view != null && isViewCoordinator() && isMajorityAvailable()) {
             startVotingThread();
         }
+        return true;
     }
 
     public long deposedLeadersTold() {

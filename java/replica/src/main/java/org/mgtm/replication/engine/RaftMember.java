@@ -17,7 +17,6 @@ import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UNICAST3;
 import org.jgroups.protocols.VERIFY_SUSPECT2;
-import org.jgroups.protocols.pbcast.GMS;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.protocols.raft.NO_DUPES;
@@ -164,7 +163,7 @@ public final class RaftMember implements AutoCloseable {
         }
         // A merge or a view waits for every member it names; one that died meanwhile held the group for the
         // defaults' 5 s (10 s more for the merge's participants) and 2 s (docs/decisions/0003, liveness).
-        p.add(new GMS().setJoinTimeout(s.joinTimeoutMs()).printLocalAddress(false)
+        p.add(new LiveMergeLeaderGms().setJoinTimeout(s.joinTimeoutMs()).printLocalAddress(false)
                 .setMergeTimeout(MERGE_TIMEOUT_MS).setViewAckCollectionTimeout(VIEW_ACK_TIMEOUT_MS));
         p.add(new FRAG4());
         p.add(new MergeSafeElection().voteTimeout(s.voteTimeoutMs()));   // ELECTION, safe against views installed late

@@ -31,8 +31,7 @@ import org.jgroups.util.MessageBatch;
 /**
  * jgroups-raft 1.1.4's {@link ELECTION} with fixes for elections right after a partition heals (1-4), after a
  * replica's data directory was emptied (5) and for a leader deposed while it was paused (6); it keeps ELECTION's
- * protocol id. The first two showed in the
- * reproduction of the leaderless stretches of the long chaos run
+ * protocol id. The first two showed in the reproduction of the leaderless stretches of the long chaos run
  * (benchmarks/chaos/heal-kill-50.schedule, docs/decisions/0003-consensus-engine.md "Liveness after healed
  * partitions").
  *

@@ -25,7 +25,7 @@ final class RecordPositions {
     }
 
     boolean holds(long index) {
-        return first != 0 && index >= first && index <= last && index > 0;
+        return first != 0 && index >= first && index <= last;   // first >= 1 when set, so index > 0
     }
 
     /** The next record, at {@code position}: index {@link #last()} + 1, or any index on an empty file. */
